@@ -1,0 +1,81 @@
+"""Loads feature manifests (extensions/features/*.yml) and merges the ones the answers enable.
+
+A manifest says what one answer adds to the shared files: runtime and dev dependencies, environment
+variables (with description, required flag and a safe example), compose services and volumes.
+Shared files (pyproject.toml, .env.example, compose.yaml, README) loop over the merged result,
+so adding a feature means adding a manifest and a template folder, never editing those files.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST_DIR = Path(__file__).parent / "features"
+
+
+@lru_cache(maxsize=1)
+def load_manifests() -> tuple[dict[str, Any], ...]:
+    """Every manifest, ordered by its `order` (then file name), so merged output is stable."""
+    manifests = []
+    for path in sorted(MANIFEST_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data.setdefault("name", path.stem)
+        data.setdefault("order", 50)
+        manifests.append(data)
+    return tuple(sorted(manifests, key=lambda m: (m["order"], m["name"])))
+
+
+def is_enabled(manifest: dict[str, Any], answers: dict[str, Any]) -> bool:
+    """A manifest applies when its question has its value (or is true, for a bool question)."""
+    question = manifest.get("question")
+    if question is None:
+        return True
+    if question not in answers:
+        raise KeyError(f"manifest {manifest['name']!r} names unknown question {question!r}")
+    answer = answers[question]
+    if "value" in manifest:
+        return bool(answer == manifest["value"])
+    return bool(answer) and answer != "none"
+
+
+def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str, Any]:
+    """Merge the enabled manifests into one mapping the templates loop over.
+
+    Manifest strings may contain Jinja (e.g. `{{ project_slug }}`); they are rendered with the answers.
+    """
+    enabled = [m for m in load_manifests() if is_enabled(m, answers)]
+    merged: dict[str, Any] = {
+        "features": [m["name"] for m in enabled],
+        "dependencies": [],
+        "dev_dependencies": [],
+        "env_groups": {},
+        "compose_services": {},
+        "compose_volumes": [],
+        "app_environment": {},
+    }
+    for manifest in enabled:
+        rendered = _render(manifest, answers, environment)
+        merged["dependencies"] += rendered.get("dependencies", [])
+        merged["dev_dependencies"] += rendered.get("dev_dependencies", [])
+        for var in rendered.get("env", []):
+            merged["env_groups"].setdefault(var["group"], []).append(var)
+        merged["compose_services"].update(rendered.get("compose_services", {}))
+        merged["compose_volumes"] += rendered.get("compose_volumes", [])
+        merged["app_environment"].update(rendered.get("app_environment", {}))
+    merged["dependencies"] = sorted(set(merged["dependencies"]), key=str.lower)
+    merged["dev_dependencies"] = sorted(set(merged["dev_dependencies"]), key=str.lower)
+    return merged
+
+
+def _render(value: Any, answers: dict[str, Any], environment: Any) -> Any:
+    if isinstance(value, str) and "{" in value and environment is not None:
+        return environment.from_string(value).render(**answers)
+    if isinstance(value, dict):
+        return {key: _render(item, answers, environment) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_render(item, answers, environment) for item in value]
+    return value
