@@ -1,7 +1,9 @@
 """Loads feature manifests (extensions/features/*.yml) and merges the ones the answers enable.
 
 A manifest says what one answer adds to the shared files: runtime and dev dependencies, environment
-variables (with description, required flag and a safe example), compose services and volumes.
+variables (with description, required flag and a safe example), compose services and volumes, and
+the environment and volume mounts the app container needs in compose, and what the generated tests
+need running (listed in the generated README).
 Shared files (pyproject.toml, .env.example, compose.yaml, README) loop over the merged result,
 so adding a feature means adding a manifest and a template folder, never editing those files.
 """
@@ -50,12 +52,15 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
     enabled = [m for m in load_manifests() if is_enabled(m, answers)]
     merged: dict[str, Any] = {
         "features": [m["name"] for m in enabled],
+        "feature_summaries": {m["name"]: m.get("summary", "") for m in enabled},
         "dependencies": [],
         "dev_dependencies": [],
         "env_groups": {},
         "compose_services": {},
         "compose_volumes": [],
         "app_environment": {},
+        "app_volumes": [],
+        "test_services": [],
     }
     for manifest in enabled:
         rendered = _render(manifest, answers, environment)
@@ -66,9 +71,20 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         merged["compose_services"].update(rendered.get("compose_services", {}))
         merged["compose_volumes"] += rendered.get("compose_volumes", [])
         merged["app_environment"].update(rendered.get("app_environment", {}))
+        merged["app_volumes"] += rendered.get("app_volumes", [])
+        merged["test_services"] += rendered.get("test_services", [])
+    _check_compose_services(merged["compose_services"])
     merged["dependencies"] = sorted(set(merged["dependencies"]), key=str.lower)
     merged["dev_dependencies"] = sorted(set(merged["dev_dependencies"]), key=str.lower)
     return merged
+
+
+def _check_compose_services(services: dict[str, Any]) -> None:
+    # compose.yaml makes the app wait for `service_healthy` on every service; compose refuses that
+    # condition on a service without a healthcheck, so catch it when the template renders instead.
+    missing = sorted(name for name, body in services.items() if "healthcheck" not in (body or {}))
+    if missing:
+        raise ValueError(f"compose services need a healthcheck (the app waits for it): {', '.join(missing)}")
 
 
 def _render(value: Any, answers: dict[str, Any], environment: Any) -> Any:

@@ -1,0 +1,16 @@
+"""Runs every benchmark in turn; each prints its JSON report and saves it under benchmarks/results/."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+SCRIPTS = ("render_time", "fresh_venv_tests", "startup_time", "throughput")
+
+if __name__ == "__main__":
+    here = Path(__file__).parent
+    for name in SCRIPTS:
+        print(f"== {name}", file=sys.stderr, flush=True)
+        sys.argv = [name]
+        runpy.run_path(str(here / f"{name}.py"), run_name="__main__")

@@ -1,0 +1,112 @@
+"""Benchmark: requests/s and p99 of the generated service vs a bare FastAPI app, side by side.
+
+Both are served by uvicorn (uvloop, httptools, one worker) on 127.0.0.1 and loaded in turn with wrk
+(bounded: fixed duration and connections). wrk exits 0 on 5xx, so non-2xx counts are parsed and reported.
+Usage: python benchmarks/throughput.py [--connections 64] [--seconds 5] [--data KEY=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import free_port, install, render, run, scratch_database, server, tool_env, write_report  # noqa: E402
+
+BARE_APP = Path(__file__).with_name("bare_app.py")
+UNIT_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    def number(pattern: str) -> float:
+        match = re.search(pattern, output)
+        return float(match.group(1)) if match else 0.0
+
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    return {
+        "requests_per_second": number(r"Requests/sec:\s+([\d.]+)"),
+        "p99_ms": round(float(p99.group(1)) * UNIT_TO_MS[p99.group(2)], 3) if p99 else None,
+        "requests": int(number(r"(\d+) requests in")),
+        "non_2xx_3xx": int(number(r"Non-2xx or 3xx responses:\s+(\d+)")),
+        "socket_errors": "Socket errors" in output,
+    }
+
+
+def load(url: str, connections: int, seconds: int) -> dict[str, Any]:
+    # Warm up briefly so both apps are measured past their first requests.
+    subprocess.run(["wrk", "-t1", "-c8", "-d1s", url], capture_output=True, check=True)
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    output = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    return parse_wrk(output)
+
+
+def create_item(base_url: str) -> str:
+    body = json.dumps({"name": "benchmark item", "description": "for GET /items/{id}", "price": "9.99"})
+    request = urllib.request.Request(
+        f"{base_url}/items", data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return str(json.loads(response.read())["id"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--data", action="append", default=[], help="answers for the render")
+    options = parser.parse_args()
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as scratch, scratch_database() as database_url:
+        project = Path(scratch) / "service"
+        render(project, *options.data)
+        install(project)
+        env = {**tool_env(), "DATABASE_URL": database_url, "APP_ENV": "production",
+               "APP_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789"}
+        run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
+        python = str(project / ".venv/bin/python")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with server([python, "-m", "app"], project, {**env, "APP_PORT": str(port)}, f"{base}/healthz"):
+            item_id = create_item(base)
+            results["service"] = {
+                "healthz": load(f"{base}/healthz", options.connections, options.seconds),
+                "items_by_id": load(f"{base}/items/{item_id}", options.connections, options.seconds),
+            }
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with server([python, str(BARE_APP), str(port)], project, env, f"{base}/healthz"):
+            results["bare_fastapi"] = {
+                "healthz": load(f"{base}/healthz", options.connections, options.seconds),
+                "items_by_id": load(f"{base}/items/{item_id}", options.connections, options.seconds),
+            }
+    ratios = {
+        endpoint: round(
+            results["service"][endpoint]["requests_per_second"]
+            / max(results["bare_fastapi"][endpoint]["requests_per_second"], 1e-9),
+            3,
+        )
+        for endpoint in ("healthz", "items_by_id")
+    }
+    write_report(
+        "throughput" + ("_" + "_".join(options.data).replace("=", "-") if options.data else ""),
+        {
+            "benchmark": "generated service vs bare FastAPI, same server, wrk on 127.0.0.1",
+            "answers": options.data or "defaults",
+            "connections": options.connections,
+            "seconds_per_run": options.seconds,
+            "results": results,
+            "throughput_ratio_service_to_bare": ratios,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The `shipyard` command line: new, features and check, wired to the modules that do the work."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from shipyard import __version__, features, presets
+from shipyard.check import check_project
+from shipyard.errors import USER_ERROR_EXIT_CODE, ShipyardError
+from shipyard.new import check_destination, render
+from shipyard.questions import Question, load_questions, parse_assignments
+from shipyard.template_source import open_template
+
+app = typer.Typer(
+    name="shipyard",
+    help="Generate production-ready FastAPI backend repositories and verify them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+TemplateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--template",
+        "-t",
+        metavar="PATH_OR_URL",
+        help="Template to use instead of the one shipped with shipyard (a directory or a git URL).",
+    ),
+]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a user-fixable error as one line on stderr and exit 2, without a traceback."""
+    try:
+        yield
+    except ShipyardError as error:
+        # Plain echo, not rich: rich wraps long lines, and the promise is exactly one line.
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(USER_ERROR_EXIT_CODE) from None
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"shipyard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Generate production-ready FastAPI backend repositories and verify them."""
+
+
+@app.command()
+def new(
+    destination: Annotated[
+        Path, typer.Argument(metavar="DEST", help="Directory to create (must not exist or be empty).")
+    ],
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            "-p",
+            metavar="NAME",
+            help=f"Start from a preset: {', '.join(presets.load_presets())}.",
+        ),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question; repeatable."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Ask nothing: unanswered questions take their defaults.")
+    ] = False,
+    template: TemplateOption = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", metavar="REV", help="Git revision of the template to render.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list the files created.")] = False,
+) -> None:
+    """Generate a new service repository in DEST."""
+    with user_errors():
+        check_destination(destination)
+        chosen = presets.get_preset(preset) if preset is not None else None
+        interactive = not defaults and stdin_is_terminal()
+        with open_template(template, vcs_ref) as source:
+            questions = load_questions(source.local_dir)
+            if chosen is None and interactive:
+                chosen = presets.ask_for_preset(presets.load_presets())
+            answers = collect_answers(questions, chosen, data or [])
+            unanswered = [name for name in questions if name not in answers]
+            if unanswered and not defaults and not interactive:
+                raise ShipyardError(
+                    "stdin is not a terminal, so questions cannot be asked; pass --defaults "
+                    f"(and --preset/--data to choose answers) or answer {', '.join(unanswered)} with --data"
+                )
+            render(destination, source, answers, defaults=defaults, quiet=quiet)
+    typer.echo(f"Created {destination}. Verify it with: shipyard check {destination}")
+
+
+def collect_answers(
+    questions: Mapping[str, Question], preset: presets.Preset | None, assignments: list[str]
+) -> dict[str, Any]:
+    """The preset's answers overlaid with --data, all checked against copier.yml's questions."""
+    answers: dict[str, Any] = {}
+    if preset is not None:
+        presets.check_preset(preset, questions)
+        answers.update(preset.answers)
+    answers.update(parse_assignments(assignments, questions))
+    return answers
+
+
+@app.command("features")
+def list_features(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output as a table or as JSON.")
+    ] = "table",
+    template: TemplateOption = None,
+) -> None:
+    """List the questions a service is generated from, with what each answer adds."""
+    renderers: dict[str, Callable[[dict[str, Any]], None]] = {
+        "table": lambda description: features.render_table(description, Console()),
+        "json": lambda description: typer.echo(features.render_json(description)),
+    }
+    with user_errors():
+        if output_format not in renderers:
+            raise ShipyardError(f"unknown format {output_format!r}; choose table or json")
+        with open_template(template) as source:
+            description = features.describe(
+                load_questions(source.local_dir), features.load_manifests(source.local_dir)
+            )
+        renderers[output_format](description)
+
+
+@app.command()
+def check(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A repository generated by shipyard.")],
+    keep_going: Annotated[
+        bool, typer.Option("--keep-going", "-k", help="Run every step even after one fails.")
+    ] = False,
+) -> None:
+    """Verify a generated repo: uv sync, ruff format --check, ruff check, mypy, pytest."""
+    with user_errors():
+        passed = check_project(directory, Console(), keep_going=keep_going)
+    if not passed:
+        raise typer.Exit(1)

@@ -1,0 +1,76 @@
+"""`shipyard new`: renders the template with copier into a fresh directory; nothing is left on failure."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from copier import run_copy
+from copier.errors import CopierAnswersInterrupt, DirtyLocalWarning, UserMessageError
+
+from shipyard.errors import ShipyardError
+from shipyard.template_source import TemplateSource
+
+
+def check_destination(destination: Path) -> Path | None:
+    """Refuse a destination that holds anything; return the outermost directory rendering will create."""
+    if not destination.exists():
+        created = destination.absolute()
+        while not created.parent.exists():
+            created = created.parent
+        return created
+    if not destination.is_dir():
+        raise ShipyardError(f"destination {destination} exists and is not a directory")
+    if any(destination.iterdir()):
+        raise ShipyardError(f"destination {destination} is not empty; choose a new directory")
+    return None
+
+
+def render(
+    destination: Path,
+    source: TemplateSource,
+    answers: Mapping[str, Any],
+    *,
+    defaults: bool,
+    quiet: bool = False,
+) -> None:
+    """Run copier; answers are passed as data, so copier validates them and asks only the rest."""
+    created = check_destination(destination)
+    try:
+        with warnings.catch_warnings():
+            # Rendering a checkout with uncommitted edits is the normal way to work on the template.
+            warnings.simplefilter("ignore", DirtyLocalWarning)
+            run_copy(
+                source.location,
+                destination,
+                data=dict(answers),
+                vcs_ref=source.vcs_ref,
+                defaults=defaults,
+                unsafe=True,  # the template's Jinja extensions are its own code, shipped with shipyard
+                quiet=quiet,
+            )
+    except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
+        _remove_partial_output(destination, created)
+        raise ShipyardError("aborted; nothing was generated") from error
+    except (UserMessageError, ValueError) as error:
+        # Copier reports a refused answer (validator, choices, type) as one of these.
+        _remove_partial_output(destination, created)
+        raise ShipyardError(str(error)) from error
+    except BaseException:
+        _remove_partial_output(destination, created)
+        raise
+
+
+def _remove_partial_output(destination: Path, created: Path | None) -> None:
+    if created is not None:
+        shutil.rmtree(created, ignore_errors=True)
+        return
+    # The directory existed (empty) before: empty it again but keep it.
+    for child in destination.iterdir() if destination.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)

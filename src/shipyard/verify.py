@@ -1,0 +1,145 @@
+"""The verification of a generated repo, shared by `shipyard check` and the template tests: one step list."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from uv import find_uv_bin
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    command: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: Step
+    returncode: int | None  # None: not run, because an earlier step failed
+    seconds: float
+    output: str
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def status(self) -> str:
+        if self.returncode is None:
+            return "skipped"
+        return "passed" if self.passed else "failed"
+
+
+def verification_steps() -> list[Step]:
+    """The steps, in order. The tools come from the repo's own .venv, configured by its pyproject.toml."""
+    uv = find_uv_bin()
+    in_project_env = (uv, "run", "--no-sync")
+    return [
+        # --all-extras: dev tools may be declared as an extra or as the default `dev` group; both install.
+        Step("uv sync", (uv, "sync", "--all-extras")),
+        Step("ruff format", (*in_project_env, "ruff", "format", "--check", ".")),
+        Step("ruff check", (*in_project_env, "ruff", "check", ".")),
+        Step("mypy", (*in_project_env, "mypy")),
+        Step("pytest", (*in_project_env, "pytest")),
+    ]
+
+
+def step_environment(overrides: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The caller's environment, minus what would point the steps at another interpreter or test run.
+
+    `overrides` sets variables, or removes them where the value is None.
+    """
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        # An activated venv (shipyard's own) must not replace the repo's .venv; PYTEST_* from an
+        # outer pytest (xdist worker ids, addopts) must not leak into the generated project's run.
+        if key != "VIRTUAL_ENV" and not key.startswith("PYTEST_")
+    }
+    # Use an installed Python rather than fetching one; copy from the shared cache so a cache on
+    # another filesystem does not warn about hard links on every install.
+    environment.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    environment.setdefault("UV_LINK_MODE", "copy")
+    environment.setdefault("NO_COLOR", "1")
+    for key, value in (overrides or {}).items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
+    return environment
+
+
+def run_step(
+    step: Step, project: Path, environment: Mapping[str, str], timeout: float | None = None
+) -> StepResult:
+    started = time.monotonic()
+    # Own process group: `uv run` starts the tool as a child, and a timeout or Ctrl-C must end both.
+    process = subprocess.Popen(
+        step.command,
+        cwd=project,
+        env=dict(environment),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        output, _ = process.communicate()
+        return StepResult(step, 124, time.monotonic() - started, f"{output}\ntimed out after {timeout:.0f}s")
+    except BaseException:
+        _kill_group(process)
+        raise
+    return StepResult(step, process.returncode, time.monotonic() - started, output)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def run_verification(
+    project: Path,
+    *,
+    environment: Mapping[str, str] | None = None,
+    keep_going: bool = False,
+    timeout: float | None = None,
+    steps: Sequence[Step] | None = None,
+    on_start: Callable[[Step], None] | None = None,
+    on_finish: Callable[[StepResult], None] | None = None,
+) -> list[StepResult]:
+    """Run every step in `project`; after a failure the rest are skipped unless `keep_going`."""
+    environment = step_environment() if environment is None else environment
+    results: list[StepResult] = []
+    failed = False
+    for step in verification_steps() if steps is None else steps:
+        if failed and not keep_going:
+            results.append(StepResult(step, None, 0.0, ""))
+            continue
+        if on_start is not None:
+            on_start(step)
+        result = run_step(step, project, environment, timeout)
+        failed = failed or not result.passed
+        if on_finish is not None:
+            on_finish(result)
+        results.append(result)
+    return results
+
+
+def is_generated_repo(path: Path) -> bool:
+    return (path / ANSWERS_FILE).is_file()

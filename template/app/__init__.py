@@ -1,0 +1,1 @@
+"""The service package; `python -m app` starts the server."""

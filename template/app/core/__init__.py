@@ -1,0 +1,1 @@
+"""Core building blocks shared by every domain and feature: settings, logging, errors, HTTP."""

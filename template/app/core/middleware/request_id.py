@@ -1,0 +1,43 @@
+"""Request id middleware: accept or create X-Request-ID, echo it, and bind it to every log line."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import structlog
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "X-Request-ID"
+MAX_REQUEST_ID_LENGTH = 128
+_HEADER_KEY = REQUEST_ID_HEADER.lower().encode("latin-1")
+
+
+def accepted_request_id(raw: bytes | None) -> str | None:
+    """The caller's id if it is safe to log and echo: 1-128 visible ASCII characters."""
+    if raw is None or not 0 < len(raw) <= MAX_REQUEST_ID_LENGTH:
+        return None
+    if not all(0x21 <= byte <= 0x7E for byte in raw):
+        return None
+    return raw.decode("ascii")
+
+
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = next((value for key, value in scope["headers"] if key == _HEADER_KEY), None)
+        request_id = accepted_request_id(raw) or uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            await self.app(scope, receive, send_with_request_id)

@@ -1,0 +1,1 @@
+"""Items: an example domain (CRUD, cursor pages, If-Match updates, soft delete)."""

@@ -1,0 +1,72 @@
+"""FastAPI dependencies of the items API: its service, cursor codec, filters and preconditions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from app.core.cursor import CursorCodec
+from app.core.database import SessionDep
+from app.core.errors import ServiceError
+from app.core.etags import if_match_versions
+from app.items.schemas import MAX_PRICE, SearchText
+from app.items.service import ExpectedVersions, ItemFilters, ItemService
+
+IF_MATCH_HELP = 'The ETag from your last read of the item, e.g. "3" (or * for any version)'
+
+
+class PreconditionRequired(ServiceError):
+    status_code = 428
+
+    def __init__(self) -> None:
+        super().__init__("Send If-Match with the item's ETag so concurrent changes are not lost.")
+
+
+def get_item_service(session: SessionDep) -> ItemService:
+    return ItemService(session)
+
+
+def get_cursor_codec(request: Request) -> CursorCodec:
+    return CursorCodec(request.app.state.settings.app.secret_key.get_secret_value())
+
+
+def get_item_filters(
+    name_contains: Annotated[
+        SearchText | None, Query(max_length=200, description="Case-insensitive part of the name")
+    ] = None,
+    min_price: Annotated[
+        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
+    ] = None,
+    max_price: Annotated[
+        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
+    ] = None,
+) -> ItemFilters:
+    return ItemFilters(
+        name_contains=name_contains,
+        min_price=min_price,
+        max_price=max_price,
+    )
+
+
+def required_if_match(
+    if_match: Annotated[str | None, Header(description=f"Required. {IF_MATCH_HELP}")] = None,
+) -> ExpectedVersions:
+    # Declared optional so a missing header is answered 428 (Precondition Required), not 422.
+    if if_match is None:
+        raise PreconditionRequired()
+    return if_match_versions(if_match)
+
+
+def optional_if_match(
+    if_match: Annotated[str | None, Header(description=f"Optional. {IF_MATCH_HELP}")] = None,
+) -> ExpectedVersions:
+    return None if if_match is None else if_match_versions(if_match)
+
+
+ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
+CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
+ItemFiltersDep = Annotated[ItemFilters, Depends(get_item_filters)]
+RequiredIfMatch = Annotated[ExpectedVersions, Depends(required_if_match)]
+OptionalIfMatch = Annotated[ExpectedVersions, Depends(optional_if_match)]

@@ -1,0 +1,134 @@
+"""Item use cases: persistence rules, optimistic concurrency and keyset pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.core.errors import ServiceError
+from app.core.orm import utcnow
+from app.items.models import Item
+from app.items.schemas import ItemCreate, ItemUpdate
+
+
+class ItemNotFound(ServiceError):
+    status_code = 404
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"Item {item_id} does not exist.")
+
+
+class ItemNameTaken(ServiceError):
+    status_code = 409
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"An item named {name!r} already exists.")
+
+
+class VersionMismatch(ServiceError):
+    status_code = 412
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The item changed since you read it (its ETag no longer matches If-Match); "
+            "fetch it again and retry with the new ETag."
+        )
+
+
+class InvalidFilter(ServiceError):
+    status_code = 400
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    name_contains: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        if (
+            self.min_price is not None
+            and self.max_price is not None
+            and self.min_price > self.max_price
+        ):
+            raise InvalidFilter("min_price must not be greater than max_price.")
+        conditions = []
+        if self.name_contains:
+            conditions.append(
+                func.lower(Item.name).contains(self.name_contains.lower(), autoescape=True)
+            )
+        if self.min_price is not None:
+            conditions.append(Item.price >= self.min_price)
+        if self.max_price is not None:
+            conditions.append(Item.price <= self.max_price)
+        return conditions
+
+
+# None means "any version" (If-Match: *); otherwise the versions the caller says it has seen.
+ExpectedVersions = Collection[int] | None
+
+
+class ItemService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, item_id: int) -> Item:
+        item = await self.session.scalar(
+            select(Item).where(Item.id == item_id, Item.deleted_at.is_(None))
+        )
+        if item is None:
+            raise ItemNotFound(item_id)
+        return item
+
+    async def list(
+        self, filters: ItemFilters, after_id: int | None, limit: int
+    ) -> tuple[Sequence[Item], bool]:
+        """Up to `limit` live items with id > after_id, by id; and whether more follow."""
+        query = select(Item).where(Item.deleted_at.is_(None), *filters.conditions())
+        if after_id is not None:
+            query = query.where(Item.id > after_id)
+        rows = (await self.session.scalars(query.order_by(Item.id).limit(limit + 1))).all()
+        return rows[:limit], len(rows) > limit
+
+    async def create(self, data: ItemCreate) -> Item:
+        item = Item(name=data.name, description=data.description, price=data.price)
+        self.session.add(item)
+        await self._commit(item.name)
+        return item
+
+    async def update(self, item_id: int, data: ItemUpdate, expected: ExpectedVersions) -> Item:
+        item = await self.get(item_id)
+        _check_version(item, expected)
+        for field, value in data.model_dump(exclude_unset=True).items():
+            setattr(item, field, value)
+        item.updated_at = utcnow()
+        await self._commit(item.name)
+        return item
+
+    async def delete(self, item_id: int, expected: ExpectedVersions) -> None:
+        item = await self.get(item_id)
+        _check_version(item, expected)
+        item.deleted_at = item.updated_at = utcnow()
+        await self._commit(item.name)
+
+    async def _commit(self, name: str) -> None:
+        try:
+            await self.session.commit()
+        except IntegrityError:
+            await self.session.rollback()
+            raise ItemNameTaken(name) from None
+        except StaleDataError:
+            # Another request updated the row between our read and our write.
+            await self.session.rollback()
+            raise VersionMismatch() from None
+
+
+def _check_version(item: Item, expected: ExpectedVersions) -> None:
+    if expected is not None and item.version not in expected:
+        raise VersionMismatch()

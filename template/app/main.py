@@ -1,0 +1,66 @@
+"""Application factory: core wiring first, then every feature package found under app/features/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.core.about import about
+from app.core.database import Database
+from app.core.errors import install_error_handlers
+from app.core.features import install_features
+from app.core.health import install_health
+from app.core.lifecycle import Lifecycle
+from app.core.logging import configure_logging, get_logger
+from app.core.middleware import install_middleware
+from app.core.openapi import install_openapi
+from app.core.settings import Settings
+from app.items.router import router as items_router
+
+logger = get_logger("app.main")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    lifecycle: Lifecycle = app.state.lifecycle
+    await lifecycle.startup()
+    logger.info("application started", version=app.version, env=app.state.settings.app.env)
+    try:
+        yield
+    finally:
+        logger.info("application shutting down")
+        await lifecycle.shutdown()
+        logger.info("application shutdown complete")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service; settings default to the environment (refusing unsafe production ones)."""
+    settings = settings or Settings.load()
+    settings.check_production_safety()
+    configure_logging(settings)
+    info = about()
+    # Interactive docs load scripts from a CDN into the browser; production keeps only the schema.
+    show_docs = not settings.is_production
+    app = FastAPI(
+        title=info.name,
+        description=info.description,
+        version=info.version,
+        lifespan=lifespan,
+        docs_url="/docs" if show_docs else None,
+        redoc_url="/redoc" if show_docs else None,
+    )
+    app.state.settings = settings
+    app.state.lifecycle = lifecycle = Lifecycle()
+    app.state.database = database = Database(settings.database)
+    lifecycle.on_shutdown("closing database pool", database.dispose)
+
+    install_error_handlers(app)
+    install_middleware(app, settings)
+    install_health(app)
+    install_openapi(app)
+    app.include_router(items_router)
+
+    install_features(app)
+    return app

@@ -1,0 +1,1 @@
+"""Tests of the generated service; the layout mirrors app/."""

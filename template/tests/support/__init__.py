@@ -1,0 +1,1 @@
+"""Helpers the tests share: test database lifecycle, a TCP proxy, a slow test app."""

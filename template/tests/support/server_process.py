@@ -1,0 +1,65 @@
+"""Starts the slow test app as a real server process (`python -m tests.support.slow_app`).
+
+The graceful-shutdown test needs a running server; conftest launches it as soon as collection
+shows that test is selected, so the process boots while other tests run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.support.database import PROJECT_ROOT
+
+SERVER_SECRET_KEY = "server-process-secret-key-long-enough-0123456789"
+SHUTDOWN_TIMEOUT_SECONDS = 10
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServerProcess:
+    def __init__(self, database_url: str) -> None:
+        self.scratch = Path(tempfile.mkdtemp(prefix="server-process-"))
+        self.port = free_port()
+        self.log_path = self.scratch / "server.log"
+        env = {
+            **os.environ,
+            "APP_ENV": "test",
+            "APP_PORT": str(self.port),
+            "APP_SECRET_KEY": SERVER_SECRET_KEY,
+            "APP_SHUTDOWN_TIMEOUT_SECONDS": str(SHUTDOWN_TIMEOUT_SECONDS),
+            # The slow route only pings the database, so any reachable one will do.
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{self.scratch / 'app.db'}",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+        }
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.slow_app"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)

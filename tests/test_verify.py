@@ -1,0 +1,76 @@
+"""The shared step list: contract order, environment hygiene, and stop-or-keep-going after a failure."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from shipyard.verify import Step, run_verification, step_environment, verification_steps
+
+
+def test_steps_follow_the_contract_order() -> None:
+    steps = verification_steps()
+
+    assert [step.name for step in steps] == ["uv sync", "ruff format", "ruff check", "mypy", "pytest"]
+    assert steps[1].command[-3:] == ("format", "--check", ".")
+    assert steps[2].command[-2:] == ("check", ".")
+    # Everything after the sync runs the repo's own tools, without touching its environment again.
+    assert all(step.command[1:3] == ("run", "--no-sync") for step in steps[1:])
+
+
+def test_environment_never_downloads_python_and_drops_foreign_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", "/elsewhere/.venv")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x")
+    monkeypatch.delenv("UV_PYTHON_DOWNLOADS", raising=False)
+
+    environment = step_environment({"DATABASE_URL": None, "REDIS_URL": "redis://127.0.0.1:6379/0"})
+
+    assert environment["UV_PYTHON_DOWNLOADS"] == "never"
+    assert "VIRTUAL_ENV" not in environment
+    assert "PYTEST_XDIST_WORKER" not in environment
+    assert "DATABASE_URL" not in environment
+    assert environment["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def python_step(name: str, code: str) -> Step:
+    return Step(name, (sys.executable, "-c", code))
+
+
+FAKE_STEPS = [
+    python_step("first", "print('one')"),
+    python_step("second", "import sys; print('broken'); sys.exit(3)"),
+    python_step("third", "print('three')"),
+]
+
+
+def test_steps_after_a_failure_are_skipped(tmp_path: Path) -> None:
+    results = run_verification(tmp_path, steps=FAKE_STEPS)
+
+    assert [result.status for result in results] == ["passed", "failed", "skipped"]
+    assert results[1].returncode == 3
+    assert results[1].output.strip() == "broken"
+
+
+def test_keep_going_runs_every_step(tmp_path: Path) -> None:
+    started: list[str] = []
+
+    results = run_verification(
+        tmp_path, steps=FAKE_STEPS, keep_going=True, on_start=lambda step: started.append(step.name)
+    )
+
+    assert [result.status for result in results] == ["passed", "failed", "passed"]
+    assert started == ["first", "second", "third"]
+
+
+def test_a_hung_step_times_out(tmp_path: Path) -> None:
+    results = run_verification(
+        tmp_path, steps=[python_step("sleepy", "import time; time.sleep(30)")], timeout=1
+    )
+
+    assert results[0].status == "failed"
+    assert "timed out" in results[0].output
