@@ -31,6 +31,13 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=6,
 )
+# Text databases and LIKE patterns are known to trip on, mixed into every free-text input.
+TRICKY_TEXT = st.sampled_from(
+    ["\x00", "a\x00b", "%", "_", "\\", "'; DROP TABLE items; --", "\u202e", "😀", " ", "Ǆ"]
+)
+# Each input mixes values the schema allows with ones it does not, so both paths are explored.
+VALID_PRICES = st.decimals(min_value=0, max_value=10**6, places=2).map(str)
+INTEGER_TEXT = st.integers(min_value=-5, max_value=150).map(str) | ASCII_TEXT
 PRICES = st.one_of(
     st.decimals(min_value=-1, max_value=10**11, places=2).map(str),
     st.integers(min_value=-5, max_value=10**12),
@@ -38,22 +45,23 @@ PRICES = st.one_of(
     ASCII_TEXT,
     JSON_VALUES,
 )
-NAMES = st.one_of(st.text(max_size=210), st.sampled_from(["Anvil", "Rope", ""]), JSON_VALUES)
+NAMES = st.one_of(st.text(max_size=210), TRICKY_TEXT, st.sampled_from(["Anvil", ""]), JSON_VALUES)
 ITEM_FIELDS = st.fixed_dictionaries(
     {},
     optional={
         "name": NAMES,
-        "description": st.one_of(st.none(), st.text(max_size=50), st.just("d" * 2001)),
+        "description": st.one_of(st.none(), st.text(max_size=50), TRICKY_TEXT, st.just("d" * 2001)),
         "price": PRICES,
         "colour": JSON_VALUES,
     },
 )
 VALID_ITEMS = st.fixed_dictionaries(
     {
-        "name": st.text(min_size=1, max_size=200).filter(lambda name: "\x00" not in name),
-        "price": st.decimals(min_value=0, max_value=10**6, places=2).map(str),
+        # Valid as far as the schema says: text may still hold characters a database refuses.
+        "name": TRICKY_TEXT | st.text(min_size=1, max_size=200),
+        "price": VALID_PRICES,
     },
-    optional={"description": st.none() | st.text(max_size=100)},
+    optional={"description": st.none() | TRICKY_TEXT | st.text(max_size=100)},
 )
 ETAGS = st.one_of(st.none(), st.sampled_from(['"1"', '"2"', "*", 'W/"1"']), ASCII_TEXT)
 
@@ -107,11 +115,11 @@ def calls(draw: st.DrawFn, known_ids: list[int]) -> Call:
             st.fixed_dictionaries(
                 {},
                 optional={
-                    "limit": st.integers(min_value=-5, max_value=150) | ASCII_TEXT,
+                    "limit": st.integers(min_value=1, max_value=100) | INTEGER_TEXT,
                     "cursor": ASCII_TEXT,
-                    "name_contains": st.text(max_size=210),
-                    "min_price": PRICES.map(str),
-                    "max_price": PRICES.map(str),
+                    "name_contains": TRICKY_TEXT | st.text(max_size=210),
+                    "min_price": VALID_PRICES | PRICES.map(str),
+                    "max_price": VALID_PRICES | PRICES.map(str),
                 },
             )
         )

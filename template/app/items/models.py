@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, text
+from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -36,6 +36,7 @@ class Money(TypeDecorator[Decimal]):
 class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
         # Names are unique among live items only, so a deleted item's name can be reused.
         Index(
             "uq_items_name_live",

@@ -14,13 +14,13 @@ MAX_PRICE = Decimal("9999999999.99")
 
 
 def clean_text(value: str) -> str:
-    """Reject text a database cannot store: NUL characters and unpaired surrogates."""
+    """Reject NUL characters, which PostgreSQL cannot store in text.
+
+    (Unpaired surrogates, the other text a database refuses, never get this far: pydantic rejects
+    them while parsing.)
+    """
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
     return value
 
 

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
+        sa.CheckConstraint("price_cents >= 0", name=op.f("ck_items_price_not_negative")),
     )
     op.create_index(
         "uq_items_name_live",

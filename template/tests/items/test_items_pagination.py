@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.core.problems import PROBLEM_MEDIA_TYPE
+from tests.conftest import MakeClient
 
 
 async def seed(client: httpx.AsyncClient, count: int) -> list[dict[str, Any]]:
@@ -115,7 +116,7 @@ async def test_tampered_or_garbage_cursor_is_a_400_problem(client: httpx.AsyncCl
 
 
 async def test_cursor_from_another_secret_is_refused(
-    make_client, client: httpx.AsyncClient
+    make_client: MakeClient, client: httpx.AsyncClient
 ) -> None:
     await seed(client, 2)
     cursor = (await client.get("/items", params={"limit": 1})).json()["next_cursor"]
