@@ -35,7 +35,7 @@ def tool_env() -> dict[str, str]:
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(cmd, cwd=cwd, env=env or tool_env(), capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=cwd, env=env or tool_env(), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"command failed: {' '.join(cmd)}\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -108,9 +108,7 @@ def scratch_database() -> Iterator[str]:
 def server(cmd: list[str], cwd: Path, env: dict[str, str], health_url: str) -> Iterator[float]:
     """Start a server process; yields the seconds from spawn to first 200; stops it after."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ready = wait_for_200(health_url, deadline_seconds=30)
         yield ready - started

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import BIN, install, render, run, scratch_database, tool_env, write_report  # noqa: E402
+from common import BIN, install, render, run, scratch_database, tool_env, write_report
 
 GOAL_SECONDS = 15.0
 
@@ -28,7 +28,9 @@ def main() -> None:
         started = time.perf_counter()
         run([str(BIN / "uv"), "sync", "--quiet"], cwd=project, env=env)
         installed = time.perf_counter()
-        output = run([str(project / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+        output = run(
+            [str(project / ".venv/bin/pytest"), "-q", "-p", "no:cacheprovider"], cwd=project, env=env
+        )
         finished = time.perf_counter()
     summary = [line for line in output.splitlines() if " passed" in line]
     total = finished - started

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import free_port, install, render, run, scratch_database, server, tool_env, write_report  # noqa: E402
+from common import free_port, install, render, run, scratch_database, server, tool_env, write_report
 
 BARE_APP = Path(__file__).with_name("bare_app.py")
 UNIT_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -68,8 +68,12 @@ def main() -> None:
         project = Path(scratch) / "service"
         render(project, *options.data)
         install(project)
-        env = {**tool_env(), "DATABASE_URL": database_url, "APP_ENV": "production",
-               "APP_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789"}
+        env = {
+            **tool_env(),
+            "DATABASE_URL": database_url,
+            "APP_ENV": "production",
+            "APP_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789",
+        }
         run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
         python = str(project / ".venv/bin/python")
         port = free_port()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,9 +28,19 @@ feature_data = _load_sibling("feature_data")
 class ShipyardContext(ContextHook):
     """Adds `shipyard` (enabled features, dependencies, env vars, compose services) to every render."""
 
+    _built: dict[str, dict[str, Any]]
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self._built = {}
+
     def hook(self, context: dict[str, Any]) -> None:
         # While questions are asked the answers are incomplete; the data is only needed to render files.
         if str(context.get("_copier_phase")) == "prompt":
             return
         answers = {key: context[key] for key in context if not key.startswith("_") and key != "shipyard"}
-        context["shipyard"] = feature_data.build_context(answers, self.environment)
+        # Jinja makes a context for every file and path part (hundreds per render): build once per answers.
+        key = json.dumps(answers, sort_keys=True, default=str)
+        if key not in self._built:
+            self._built[key] = feature_data.build_context(answers, self.environment)
+        context["shipyard"] = self._built[key]

@@ -10,7 +10,7 @@ from pytest_copie.plugin import Copie
 from typer.testing import CliRunner
 
 from shipyard.questions import Question, load_questions
-from support.postgres import PostgresUnavailableError, run_sql
+from shipyard.scratch_postgres import PostgresUnavailableError, run_sql
 from support.renders import RenderCache
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

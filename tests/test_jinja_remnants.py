@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.jinja_remnants import find_remnants
+from shipyard.jinja_remnants import find_remnants
 
 QUESTIONS = ["project_name", "project_slug", "python_version"]
 

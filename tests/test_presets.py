@@ -20,13 +20,29 @@ def test_preset_names_only_existing_questions_and_valid_values(
     assert preset.description
 
 
+FEATURES = ("cache", "rate_limit", "metrics", "tracing", "monitoring", "kubernetes", "backups", "ci")
+
+
 def test_the_three_documented_presets_exist() -> None:
     presets = load_presets()
 
     assert list(presets) == ["minimal", "standard", "production"]
     assert presets["minimal"].answers["database"] == "sqlite"
-    assert presets["standard"].answers == {}
+    assert presets["standard"].answers["database"] == "postgresql"
     assert presets["production"].answers["database"] == "postgresql"
+
+
+def test_presets_answer_every_feature_question_so_only_naming_is_asked() -> None:
+    for preset in load_presets().values():
+        assert set(FEATURES) <= set(preset.answers), preset.name
+
+
+def test_minimal_turns_every_feature_off_and_production_every_feature_on() -> None:
+    minimal = load_presets()["minimal"].answers
+    production = load_presets()["production"].answers
+
+    assert all(minimal[name] in (False, "none") for name in FEATURES)
+    assert all(production[name] not in (False, "none") for name in FEATURES)
 
 
 def test_preset_with_an_unknown_question_is_refused(questions: dict[str, Question]) -> None:

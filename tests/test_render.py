@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from shipyard.jinja_remnants import find_remnants
 from shipyard.presets import load_presets
 from shipyard.questions import Question
-from support.jinja_remnants import find_remnants
 from support.renders import RenderCache, failure_report
 
 

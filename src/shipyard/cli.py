@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,7 +12,8 @@ from rich.console import Console
 
 from shipyard import __version__, features, presets
 from shipyard.check import check_project
-from shipyard.errors import USER_ERROR_EXIT_CODE, ShipyardError
+from shipyard.errors import ShipyardError, user_errors
+from shipyard.matrix_command import matrix
 from shipyard.new import check_destination, render
 from shipyard.questions import Question, load_questions, parse_assignments
 from shipyard.template_source import open_template
@@ -35,17 +35,6 @@ TemplateOption = Annotated[
         help="Template to use instead of the one shipped with shipyard (a directory or a git URL).",
     ),
 ]
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Show a user-fixable error as one line on stderr and exit 2, without a traceback."""
-    try:
-        yield
-    except ShipyardError as error:
-        # Plain echo, not rich: rich wraps long lines, and the promise is exactly one line.
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(USER_ERROR_EXIT_CODE) from None
 
 
 def stdin_is_terminal() -> bool:
@@ -161,3 +150,6 @@ def check(
         passed = check_project(directory, Console(), keep_going=keep_going)
     if not passed:
         raise typer.Exit(1)
+
+
+app.command("matrix")(matrix)

@@ -1,4 +1,11 @@
-"""The one exception type for mistakes the user can fix; the CLI prints it as one line and exits 2."""
+"""The one exception type for mistakes the user can fix, and how the CLI shows it: one line, exit 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
 
 USER_ERROR_EXIT_CODE = 2
 
@@ -13,3 +20,14 @@ class ShipyardError(Exception):
     @property
     def message(self) -> str:
         return str(self.args[0])
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a user-fixable error as one line on stderr and exit 2, without a traceback."""
+    try:
+        yield
+    except ShipyardError as error:
+        # Plain echo, not rich: rich wraps long lines, and the promise is exactly one line.
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(USER_ERROR_EXIT_CODE) from None

@@ -38,10 +38,12 @@ class Plan:
     unsupported: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
-def axes_from_questions(questions: Mapping[str, Mapping[str, Any]]) -> list[Axis]:
+def axes_from_questions(questions: Mapping[str, Any]) -> list[Axis]:
     """Every question with choices or of type bool, in copier.yml order."""
     axes = []
     for name, spec in questions.items():
+        if not isinstance(spec, Mapping):
+            continue  # copier's `name: default` shorthand: a free-form answer, not an axis
         choices = spec.get("choices")
         if isinstance(choices, Mapping):
             values: tuple[Any, ...] = tuple(choices.values())
@@ -56,18 +58,20 @@ def axes_from_questions(questions: Mapping[str, Mapping[str, Any]]) -> list[Axis
 
 
 def refusal_checker(
-    questions: Mapping[str, Mapping[str, Any]],
+    questions: Mapping[str, Any],
 ) -> Callable[[dict[str, Any]], str | None]:
     """Returns a function giving copier.yml's refusal message for a combination, or None if accepted."""
     environment = SandboxedEnvironment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+    specs = {name: spec for name, spec in questions.items() if isinstance(spec, Mapping)}
+    # Defaults that are themselves templates (project_slug) never decide whether a combination is refused.
     defaults = {
         name: spec.get("default")
-        for name, spec in questions.items()
+        for name, spec in specs.items()
         if not (isinstance(spec.get("default"), str) and "{" in spec["default"])
     }
     validators = {
         name: environment.from_string(spec["validator"])
-        for name, spec in questions.items()
+        for name, spec in specs.items()
         if spec.get("validator")
     }
 
@@ -84,7 +88,7 @@ def refusal_checker(
     return refusal
 
 
-def plan(strategy: str, questions: Mapping[str, Mapping[str, Any]]) -> Plan:
+def plan(strategy: str, questions: Mapping[str, Any]) -> Plan:
     """The combinations for a strategy. Each combination maps every axis to a value."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")

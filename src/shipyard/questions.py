@@ -66,6 +66,11 @@ class Question:
 
 def load_questions(template_dir: Path) -> dict[str, Question]:
     """The questions of `template_dir/copier.yml`, in declaration order."""
+    return {name: _question(name, spec) for name, spec in question_specs(template_dir).items()}
+
+
+def question_specs(template_dir: Path) -> dict[str, Any]:
+    """The questions of `template_dir/copier.yml` as declared (validators included), in order."""
     config_path = next(
         (path for path in (template_dir / "copier.yml", template_dir / "copier.yaml") if path.is_file()),
         None,
@@ -73,11 +78,8 @@ def load_questions(template_dir: Path) -> dict[str, Question]:
     if config_path is None:
         raise ShipyardError(f"{template_dir} is not a Copier template (no copier.yml in it)")
     config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    return {
-        name: _question(name, spec)
-        for name, spec in config.items()
-        if not name.startswith("_")  # copier settings, not questions
-    }
+    # Keys starting with "_" are copier settings, not questions.
+    return {name: spec for name, spec in config.items() if not name.startswith("_")}
 
 
 def _question(name: str, spec: Any) -> Question:

@@ -10,8 +10,8 @@ from typing import Any
 
 from pytest_copie.plugin import Copie
 
+from shipyard.scratch_postgres import temporary_database
 from shipyard.verify import StepResult, run_verification, step_environment
-from support.postgres import temporary_database
 
 # Long enough for a cold `uv sync` on a slow network; a hung step still ends the run.
 STEP_TIMEOUT_SECONDS = 900

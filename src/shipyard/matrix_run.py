@@ -1,0 +1,187 @@
+"""Runs matrix combinations: produce the repo, then every check and artifact validator, timing each step.
+
+Combinations run in parallel (`jobs`), each with its own PostgreSQL database and Redis database
+number, so they cannot see each other's data. A failing step's output is kept for the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shipyard import matrix_project
+from shipyard.artifact_validators import applicable
+from shipyard.jinja_remnants import find_remnants
+from shipyard.questions import load_questions
+from shipyard.scratch_postgres import PostgresUnavailableError, temporary_database
+from shipyard.scratch_redis import DatabasePool, RedisUnavailableError
+from shipyard.verify import run_step, step_environment, verification_steps
+
+STEP_TIMEOUT_SECONDS = 900
+
+
+@dataclass
+class StepOutcome:
+    name: str
+    status: str  # passed | failed | skipped
+    seconds: float
+    output: str = ""
+
+
+@dataclass
+class Combination:
+    """One row of the matrix: its answers and, for an update scenario, where it starts from."""
+
+    id: str
+    answers: dict[str, Any]
+    update_from: str | None = None  # a template revision to render first, then update to HEAD
+    start_answers: dict[str, Any] | None = None  # answers before the update, when they differ
+
+
+@dataclass
+class CombinationResult:
+    combination: Combination
+    steps: list[StepOutcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(step.status != "failed" for step in self.steps)
+
+    @property
+    def seconds(self) -> float:
+        return sum(step.seconds for step in self.steps)
+
+
+@dataclass
+class MatrixSettings:
+    template: str
+    template_dir: Path  # a local copy of the same revision, for reading its sources
+    workdir: Path
+    keep_projects: bool = False
+    redis_pool: DatabasePool = field(default_factory=DatabasePool)
+
+
+def run_matrix(
+    combinations: list[Combination],
+    settings: MatrixSettings,
+    jobs: int,
+    on_finish: Callable[[CombinationResult], None] | None = None,
+) -> list[CombinationResult]:
+    """Every combination, `jobs` at a time; results in the order given."""
+    settings.workdir.mkdir(parents=True, exist_ok=True)
+
+    def one(combination: Combination) -> CombinationResult:
+        result = run_combination(combination, settings)
+        if on_finish is not None:
+            on_finish(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, combinations))
+
+
+def run_combination(combination: Combination, settings: MatrixSettings) -> CombinationResult:
+    result = CombinationResult(combination)
+    project = settings.workdir / _safe_name(combination.id) / "project"
+    shutil.rmtree(project.parent, ignore_errors=True)
+    project.parent.mkdir(parents=True)
+
+    produced = _timed(
+        result,
+        "render" if combination.update_from is None else "render+update",
+        lambda: _produce(combination, settings, project),
+    )
+    if produced:
+        _timed(result, "jinja markers", lambda: _jinja_markers(project, settings.template_dir))
+        try:
+            with _services(combination.answers, settings) as overrides:
+                environment = step_environment(overrides)
+                for step in verification_steps():
+                    outcome = run_step(step, project, environment, timeout=STEP_TIMEOUT_SECONDS)
+                    result.steps.append(
+                        StepOutcome(
+                            step.name,
+                            "passed" if outcome.passed else "failed",
+                            outcome.seconds,
+                            outcome.output,
+                        )
+                    )
+        except (PostgresUnavailableError, RedisUnavailableError) as error:
+            result.steps.append(StepOutcome("services", "failed", 0.0, str(error)))
+        for validator, files in applicable(project):
+            started = time.monotonic()
+            passed, output = validator.run(project, files)
+            result.steps.append(
+                StepOutcome(
+                    validator.name, "passed" if passed else "failed", time.monotonic() - started, output
+                )
+            )
+    if result.passed and not settings.keep_projects:
+        shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def _produce(combination: Combination, settings: MatrixSettings, project: Path) -> str:
+    if combination.update_from is None:
+        return matrix_project.render(settings.template, project, combination.answers)
+    start = combination.start_answers or combination.answers
+    log = matrix_project.render_then_update(
+        settings.template, project, start, combination.update_from, new_answers=combination.answers
+    )
+    # The updated repo must be what a fresh render plus the same edits gives.
+    fresh = project.parent / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    matrix_project.render(settings.template, fresh, combination.answers)
+    matrix_project.apply_user_edits(fresh)
+    found = matrix_project.differences(project, fresh)
+    shutil.rmtree(fresh, ignore_errors=True)
+    if found:
+        raise matrix_project.ScenarioError("the update differs from a fresh render:\n" + "\n".join(found))
+    return log
+
+
+def _jinja_markers(project: Path, template_dir: Path) -> str:
+    files = [
+        path.relative_to(project)
+        for path in project.rglob("*")
+        if path.is_file() and not matrix_project.IGNORED_PARTS.intersection(path.relative_to(project).parts)
+    ]
+    remnants = find_remnants(project, files, template_dir / "template", load_questions(template_dir))
+    if remnants:
+        raise matrix_project.ScenarioError("unrendered Jinja:\n" + "\n".join(remnants))
+    return f"{len(files)} files, no Jinja left"
+
+
+@contextlib.contextmanager
+def _services(answers: Mapping[str, Any], settings: MatrixSettings) -> Iterator[dict[str, str | None]]:
+    """DATABASE_URL and REDIS_URL of this combination's own; none inherited from the caller."""
+    with contextlib.ExitStack() as stack:
+        overrides: dict[str, str | None] = {"DATABASE_URL": None, "REDIS_URL": None}
+        if answers.get("database") == "postgresql":
+            overrides["DATABASE_URL"] = stack.enter_context(temporary_database())
+        if "redis" in (answers.get("cache"), answers.get("rate_limit")):
+            overrides["REDIS_URL"] = stack.enter_context(settings.redis_pool.database())
+        yield overrides
+
+
+def _timed(result: CombinationResult, name: str, action: Callable[[], str]) -> bool:
+    started = time.monotonic()
+    try:
+        output = action()
+    except (matrix_project.ScenarioError, RuntimeError) as error:
+        result.steps.append(StepOutcome(name, "failed", time.monotonic() - started, str(error)))
+        return False
+    result.steps.append(StepOutcome(name, "passed", time.monotonic() - started, output))
+    return True
+
+
+def _safe_name(combination_id: str) -> str:
+    return "".join(
+        character if character.isalnum() or character in "-_." else "_" for character in combination_id
+    )
