@@ -29,6 +29,8 @@ ADMIN_DATABASE_URL = os.environ.get(
 def tool_env() -> dict[str, str]:
     """Environment for uv and the generated project's tools: no interpreter downloads, shared cache."""
     env = dict(os.environ)
+    # Measure as on a user's machine, where Python caches bytecode (this sandbox turns that off).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     env.pop("VIRTUAL_ENV", None)
     return env

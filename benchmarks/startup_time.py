@@ -19,7 +19,7 @@ def main() -> None:
         project = Path(scratch) / "service"
         render(project)
         install(project)
-        for _ in range(RUNS):
+        for run_index in range(RUNS + 1):
             port = free_port()
             env = {**tool_env(), "DATABASE_URL": database_url, "APP_PORT": str(port)}
             with server(
@@ -28,7 +28,8 @@ def main() -> None:
                 env,
                 f"http://127.0.0.1:{port}/healthz",
             ) as seconds:
-                timings.append(seconds)
+                if run_index:  # the first start writes bytecode and is not counted
+                    timings.append(seconds)
     result = median(timings)
     write_report(
         "startup_time",

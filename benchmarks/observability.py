@@ -1,0 +1,179 @@
+"""Benchmark: the cost of metrics, tracing and the other features, alone and all together.
+
+Each configuration is rendered, installed and served like production (uvicorn, uvloop, httptools, one
+worker, APP_ENV=production) and loaded with wrk (GET /healthz and GET /items/{id}, 64 connections),
+next to a bare FastAPI app on the same server. Tracing exports to a local OTLP sink (a collector
+that answers 200 at once), so export work is counted; it runs at production sampling (10%) and, in
+one extra run, at 100%. Rate limits are raised so wrk's single client is never rejected.
+Usage: python benchmarks/observability.py [--seconds 5] [--connections 64] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import free_port, install, render, run, scratch_database, server, tool_env, write_report
+from throughput import BARE_APP, create_item, load
+
+ALL = ["cache=redis", "rate_limit=redis", "metrics=true", "tracing=true", "monitoring=true"]
+CONFIGURATIONS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "none": ([], {}),
+    "metrics": (["metrics=true"], {}),
+    "tracing": (["tracing=true"], {}),
+    "cache": (["cache=redis"], {}),
+    "rate_limit": (["rate_limit=redis"], {}),
+    "all": (ALL, {}),
+    "all_traced_100pct": (ALL, {"TRACING_SAMPLE_RATIO": "1.0"}),
+}
+GOAL_RATIO, GOAL_P99_MS = 0.6, 25.0
+# An OTLP/HTTP endpoint that accepts everything: the exporter's work is measured, not a collector's.
+OTLP_SINK = """
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Sink(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+"""
+
+
+@contextmanager
+def otlp_sink() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", OTLP_SINK, str(port)])
+    try:
+        yield f"http://127.0.0.1:{port}/v1/traces"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def measure(base: str, item_id: str, connections: int, seconds: int) -> dict[str, Any]:
+    return {
+        "healthz": load(f"{base}/healthz", connections, seconds),
+        "items_by_id": load(f"{base}/items/{item_id}", connections, seconds),
+    }
+
+
+def run_service(
+    project: Path, env: dict[str, str], extra_env: dict[str, str], options: argparse.Namespace
+) -> dict[str, Any]:
+    python = str(project / ".venv/bin/python")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with server(
+        [python, "-m", "app"], project, {**env, **extra_env, "APP_PORT": str(port)}, f"{base}/healthz"
+    ):
+        item_id = create_item(base)
+        return measure(base, item_id, options.connections, options.seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--only", action="append", default=[], choices=list(CONFIGURATIONS))
+    options = parser.parse_args()
+    names = options.only or list(CONFIGURATIONS)
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as scratch, scratch_database() as database_url, otlp_sink() as sink:
+        env = {
+            **tool_env(),
+            "DATABASE_URL": database_url,
+            "APP_ENV": "production",
+            "APP_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-0123456789",
+            "TRACING_OTLP_ENDPOINT": sink,
+            "RATE_LIMIT_DEFAULT": "100000000/second",
+            "RATE_LIMIT_WRITE": "100000000/second",
+            "LOG_LEVEL": "WARNING",
+        }
+        projects: dict[tuple[str, ...], Path] = {}
+        for name in names:
+            answers, extra_env = CONFIGURATIONS[name]
+            key = tuple(answers)
+            if key not in projects:
+                project = Path(scratch) / f"service-{len(projects)}"
+                render(project, *answers)
+                install(project)
+                projects[key] = project
+            project = projects[key]
+            run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
+            print(f"== {name}", file=sys.stderr, flush=True)
+            results[name] = run_service(project, env, extra_env, options)
+        any_project = next(iter(projects.values()))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with server(
+            [str(any_project / ".venv/bin/python"), str(BARE_APP), str(port)],
+            any_project,
+            env,
+            f"{base}/healthz",
+        ):
+            results["bare_fastapi"] = measure(
+                base, create_item_id(any_project, env), options.connections, options.seconds
+            )
+    write_report("observability", report(results, options))
+
+
+def create_item_id(project: Path, env: dict[str, str]) -> str:
+    # The bare app reads the same table; the item created for the last service run is there.
+    output = run(["psql", env["DATABASE_URL"].replace("+asyncpg", ""), "-tAc", "SELECT max(id) FROM items"])
+    return output.strip()
+
+
+def report(results: dict[str, Any], options: argparse.Namespace) -> dict[str, Any]:
+    bare = results["bare_fastapi"]
+    none = results.get("none")
+    summary: dict[str, Any] = {}
+    for name, result in results.items():
+        if name == "bare_fastapi":
+            continue
+        row: dict[str, Any] = {}
+        for endpoint in ("healthz", "items_by_id"):
+            rps = result[endpoint]["requests_per_second"]
+            row[endpoint] = {
+                "rps": rps,
+                "p99_ms": result[endpoint]["p99_ms"],
+                "ratio_to_bare": round(rps / max(bare[endpoint]["requests_per_second"], 1e-9), 3),
+                "errors": result[endpoint]["non_2xx_3xx"],
+            }
+            if none is not None:
+                # Per-request cost of the feature(s) over the default service: 1/rps difference.
+                none_rps = none[endpoint]["requests_per_second"]
+                row[endpoint]["added_us_per_request"] = round((1 / rps - 1 / none_rps) * 1e6, 1)
+        summary[name] = row
+    everything = summary.get("all")
+    goals = None
+    if everything is not None:
+        goals = {
+            endpoint: {
+                "ratio_ok": everything[endpoint]["ratio_to_bare"] >= GOAL_RATIO,
+                "p99_ok": (everything[endpoint]["p99_ms"] or 1e9) <= GOAL_P99_MS,
+            }
+            for endpoint in ("healthz", "items_by_id")
+        }
+    return {
+        "benchmark": "features alone and together vs bare FastAPI, one uvicorn worker, wrk on 127.0.0.1",
+        "connections": options.connections,
+        "seconds_per_run": options.seconds,
+        "goal": f"all features: ratio to bare >= {GOAL_RATIO}, p99 <= {GOAL_P99_MS} ms",
+        "goals_met": goals,
+        "summary": summary,
+        "bare_fastapi": {e: bare[e] for e in ("healthz", "items_by_id")},
+        "raw": results,
+    }
+
+
+if __name__ == "__main__":
+    main()
