@@ -62,17 +62,23 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         "app_volumes": [],
         "test_services": [],
     }
+    declared: set[str] = set()
     for manifest in enabled:
         rendered = _render(manifest, answers, environment)
         merged["dependencies"] += rendered.get("dependencies", [])
         merged["dev_dependencies"] += rendered.get("dev_dependencies", [])
         for var in rendered.get("env", []):
-            merged["env_groups"].setdefault(var["group"], []).append(var)
+            # Features sharing a variable (REDIS_URL) each declare it; the first declaration wins.
+            if var["name"] not in declared:
+                declared.add(var["name"])
+                merged["env_groups"].setdefault(var["group"], []).append(var)
         merged["compose_services"].update(rendered.get("compose_services", {}))
         merged["compose_volumes"] += rendered.get("compose_volumes", [])
         merged["app_environment"].update(rendered.get("app_environment", {}))
         merged["app_volumes"] += rendered.get("app_volumes", [])
-        merged["test_services"] += rendered.get("test_services", [])
+        merged["test_services"] += [
+            item for item in rendered.get("test_services", []) if item not in merged["test_services"]
+        ]
     _check_compose_services(merged["compose_services"])
     merged["dependencies"] = sorted(set(merged["dependencies"]), key=str.lower)
     merged["dev_dependencies"] = sorted(set(merged["dev_dependencies"]), key=str.lower)

@@ -101,7 +101,10 @@ VALIDATORS: tuple[ArtifactValidator, ...] = (
     ArtifactValidator(
         name="yamllint",
         files=_outside_helm_templates(
-            _glob("*.yaml", "*.yml", ".*.yaml", ".*.yml", "deploy/**/*.yaml", ".github/**/*.yml")
+            _glob(
+                *("*.yaml", "*.yml", ".*.yaml", ".*.yml"),
+                *("deploy/**/*.yaml", ".github/**/*.yml", "monitoring/**/*.yml"),
+            )
         ),
         # Run from the project root, yamllint reads the generated repo's own .yamllint.yaml.
         command=lambda files: [_tool("yamllint"), "--strict", *map(str, files)],
@@ -331,6 +334,54 @@ VALIDATORS = (
         name="gitlab-ci-schema",
         files=_glob(".gitlab-ci.yml"),
         command=_check_jsonschema("vendor.gitlab-ci"),
+        install_hint="pip install check-jsonschema",
+    ),
+)
+
+
+# Monitoring artifacts (monitoring=true): Prometheus rules and their unit tests, the Prometheus and
+# Alertmanager configurations, and Grafana dashboards against the dashboard JSON schema the render
+# ships (generated from npm @grafana/schema). promtool and amtool come from the distribution:
+PROMETHEUS_TOOLS_HINT = (
+    "apt-get update && apt-get install -y --no-install-recommends prometheus prometheus-alertmanager"
+)
+DASHBOARD_SCHEMA = "monitoring/grafana/dashboard.schema.json"
+
+VALIDATORS = (
+    *VALIDATORS,
+    ArtifactValidator(
+        name="promtool-check-rules",
+        files=_glob("monitoring/prometheus/alerts.yml"),
+        command=lambda files: [_tool("promtool"), "check", "rules", *map(str, files)],
+        install_hint=PROMETHEUS_TOOLS_HINT,
+    ),
+    ArtifactValidator(
+        name="promtool-test-rules",
+        files=_glob("monitoring/prometheus/*.test.yml"),
+        command=lambda files: [_tool("promtool"), "test", "rules", *map(str, files)],
+        install_hint=PROMETHEUS_TOOLS_HINT,
+    ),
+    ArtifactValidator(
+        name="promtool-check-config",
+        files=_glob("monitoring/prometheus/prometheus.yml"),
+        command=lambda files: [_tool("promtool"), "check", "config", *map(str, files)],
+        install_hint=PROMETHEUS_TOOLS_HINT,
+    ),
+    ArtifactValidator(
+        name="amtool-check-config",
+        files=_glob("monitoring/alertmanager/alertmanager.yml"),
+        command=lambda files: [_tool("amtool"), "check-config", *map(str, files)],
+        install_hint=PROMETHEUS_TOOLS_HINT,
+    ),
+    ArtifactValidator(
+        name="grafana-dashboard-schema",
+        files=_glob("monitoring/grafana/dashboards/*.json"),
+        command=lambda files: [
+            _tool("check-jsonschema"),
+            "--schemafile",
+            DASHBOARD_SCHEMA,
+            *map(str, files),
+        ],
         install_hint="pip install check-jsonschema",
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 import structlog
@@ -16,6 +16,9 @@ REDACTED = "[REDACTED]"
 SENSITIVE_KEY_PARTS = ("password", "token", "secret", "authorization", "cookie", "email", "api_key")
 # Marks the handler we install so reconfiguring replaces only ours (pytest's capture stays put).
 _HANDLER_NAME = "app.structured"
+# Processors features add to every log line (e.g. trace ids); run after the context is merged.
+FeatureProcessor = Callable[[WrappedLogger, str, EventDict], EventDict]
+_feature_processors: list[FeatureProcessor] = []
 
 
 def _is_sensitive(key: object) -> bool:
@@ -42,9 +45,24 @@ def redact_sensitive(_logger: WrappedLogger, _method: str, event_dict: EventDict
     }
 
 
+def add_log_processor(processor: FeatureProcessor) -> None:
+    """Run `processor` on every log line from now on (features call this from install())."""
+    if processor not in _feature_processors:
+        _feature_processors.append(processor)
+
+
+def _run_feature_processors(logger: WrappedLogger, method: str, event_dict: EventDict) -> EventDict:
+    # Looked up per line rather than baked into the configuration, so a feature installed after
+    # configure_logging (and loggers cached before it) still gets its processor applied.
+    for processor in _feature_processors:
+        event_dict = processor(logger, method, event_dict)
+    return event_dict
+
+
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
+        _run_feature_processors,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -11,6 +11,7 @@ from app.core.cursor import CursorCodec
 from app.core.database import SessionDep
 from app.core.errors import ServiceError
 from app.core.etags import if_match_versions
+from app.core.read_cache import get_read_cache
 from app.items.schemas import MAX_PRICE, SearchText
 from app.items.service import ExpectedVersions, ItemFilters, ItemService
 
@@ -24,8 +25,8 @@ class PreconditionRequired(ServiceError):
         super().__init__("Send If-Match with the item's ETag so concurrent changes are not lost.")
 
 
-def get_item_service(session: SessionDep) -> ItemService:
-    return ItemService(session)
+def get_item_service(session: SessionDep, request: Request) -> ItemService:
+    return ItemService(session, get_read_cache(request))
 
 
 def get_cursor_codec(request: Request) -> CursorCodec:

@@ -26,7 +26,7 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the item")]
 ETAG_HEADER = {"ETag": {"description": "Current version of the item", "schema": {"type": "string"}}}
 
 
-def _read(item: Item, response: Response) -> ItemRead:
+def _read(item: Item | ItemRead, response: Response) -> ItemRead:
     response.headers["ETag"] = etag_for(item.version)
     return ItemRead.model_validate(item)
 
@@ -74,11 +74,9 @@ async def list_items(
         after_id = codec.decode(cursor).get("after")
         if not isinstance(after_id, int):
             raise InvalidCursor()
-    items, has_more = await service.list(filters, after_id, limit)
-    next_cursor = codec.encode({"after": items[-1].id}) if has_more else None
-    return ItemPage(
-        items=[ItemRead.model_validate(item) for item in items], next_cursor=next_cursor
-    )
+    page = await service.read_page(filters, after_id, limit)
+    next_cursor = codec.encode({"after": page.items[-1].id}) if page.has_more else None
+    return ItemPage(items=page.items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -99,7 +97,7 @@ async def get_item(
         str | None, Header(description="ETag you hold; 304 if it is still current")
     ] = None,
 ) -> ItemRead | Response:
-    item = await service.get(item_id)
+    item = await service.read(item_id)
     if if_none_match is not None and if_none_match_hits(if_none_match, item.version):
         return Response(status_code=304, headers={"ETag": etag_for(item.version)})
     return _read(item, response)

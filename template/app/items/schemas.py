@@ -80,6 +80,13 @@ class ItemRead(BaseModel):
     version: int = Field(description="Changes on every update; sent as the ETag")
 
 
+class ItemSlice(BaseModel):
+    """Items of one page and whether more follow: what a page read returns (and a cache stores)."""
+
+    items: list[ItemRead]
+    has_more: bool
+
+
 class ItemPage(BaseModel):
     items: list[ItemRead]
     next_cursor: str | None = Field(

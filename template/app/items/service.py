@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select
@@ -12,9 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import ServiceError
+from app.core.events import publish
 from app.core.orm import utcnow
+from app.core.read_cache import ReadCache
 from app.items.models import Item
-from app.items.schemas import ItemCreate, ItemUpdate
+from app.items.schemas import ItemCreate, ItemRead, ItemSlice, ItemUpdate
+
+# The name items have in the read cache (its keys and invalidations).
+CACHE_ENTITY = "item"
+
+# Domain events published after the change is committed (see app.core.events).
+ITEM_CREATED = "item.created"
+ITEM_DELETED = "item.deleted"
 
 
 class ItemNotFound(ServiceError):
@@ -75,8 +85,32 @@ ExpectedVersions = Collection[int] | None
 
 
 class ItemService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, reads: ReadCache | None = None) -> None:
         self.session = session
+        # API reads go through this and writes report to it (a no-op unless a cache is installed).
+        self.reads = reads or ReadCache()
+
+    async def read(self, item_id: int) -> ItemRead:
+        """The live item as the API returns it, via the read cache."""
+
+        async def load() -> ItemRead:
+            return ItemRead.model_validate(await self.get(item_id))
+
+        return await self.reads.read_one(CACHE_ENTITY, str(item_id), ItemRead, load)
+
+    async def read_page(self, filters: ItemFilters, after_id: int | None, limit: int) -> ItemSlice:
+        """One page of live items as the API returns them, via the read cache."""
+
+        async def load() -> ItemSlice:
+            items, has_more = await self.list(filters, after_id, limit)
+            return ItemSlice(
+                items=[ItemRead.model_validate(item) for item in items], has_more=has_more
+            )
+
+        query = json.dumps(
+            {**asdict(filters), "after": after_id, "limit": limit}, sort_keys=True, default=str
+        )
+        return await self.reads.read_list(CACHE_ENTITY, query, ItemSlice, load)
 
     async def get(self, item_id: int) -> Item:
         item = await self.session.scalar(
@@ -100,6 +134,8 @@ class ItemService:
         item = Item(name=data.name, description=data.description, price=data.price)
         self.session.add(item)
         await self._commit(item.name)
+        await self.reads.changed(CACHE_ENTITY, str(item.id))
+        publish(ITEM_CREATED, item_id=item.id)
         return item
 
     async def update(self, item_id: int, data: ItemUpdate, expected: ExpectedVersions) -> Item:
@@ -109,6 +145,7 @@ class ItemService:
             setattr(item, field, value)
         item.updated_at = utcnow()
         await self._commit(item.name)
+        await self.reads.changed(CACHE_ENTITY, str(item.id))
         return item
 
     async def delete(self, item_id: int, expected: ExpectedVersions) -> None:
@@ -116,6 +153,8 @@ class ItemService:
         _check_version(item, expected)
         item.deleted_at = item.updated_at = utcnow()
         await self._commit(item.name)
+        await self.reads.changed(CACHE_ENTITY, str(item.id))
+        publish(ITEM_DELETED, item_id=item_id)
 
     async def _commit(self, name: str) -> None:
         try:

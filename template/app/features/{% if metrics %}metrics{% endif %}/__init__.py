@@ -1,0 +1,45 @@
+"""Prometheus metrics: HTTP by route template, database statements and pool, items, process."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.core.middleware import add_feature_middleware
+from app.core.settings import ConfigurationError
+from app.features.metrics.database import instrument_engine
+from app.features.metrics.domain import count_domain_events
+from app.features.metrics.exposition import (
+    METRICS_PATH,
+    forget_worker_on_shutdown,
+    mount_metrics_route,
+    multiprocess_dir,
+    serve_on_port,
+)
+from app.features.metrics.middleware import MetricsMiddleware
+from app.features.metrics.settings import MULTIPROC_DIR_VARIABLE, MetricsSettings
+
+INSTALL_ORDER = 20
+
+__all__ = ["INSTALL_ORDER", "METRICS_PATH", "install"]
+
+
+def install(app: FastAPI) -> None:
+    settings = MetricsSettings()
+    if not settings.enabled:
+        return
+    core = app.state.settings
+    if core.app.workers > 1 and multiprocess_dir() is None:
+        # Each worker would report only its own share, and scrapes would hop between them.
+        raise ConfigurationError(
+            f"APP_WORKERS={core.app.workers} needs {MULTIPROC_DIR_VARIABLE}: set it in the "
+            "process environment to an empty directory the workers can write, e.g. "
+            f"{MULTIPROC_DIR_VARIABLE}=/tmp/prometheus-multiproc"
+        )
+    add_feature_middleware(app, MetricsMiddleware, skip_paths=(METRICS_PATH,))
+    instrument_engine(app.state.database.engine.sync_engine, core.database.max_overflow)
+    count_domain_events()
+    if settings.port:
+        serve_on_port(app, core.app.host, settings.port)
+    else:
+        mount_metrics_route(app)
+    forget_worker_on_shutdown(app)

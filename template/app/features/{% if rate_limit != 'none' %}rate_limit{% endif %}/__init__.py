@@ -1,0 +1,62 @@
+"""Rate limiting: per-client limits from settings, applied by ASGI middleware before the routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import importlib.util
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+from limits.aio.storage import MemoryStorage, Storage
+
+from app.core.middleware import add_feature_middleware
+from app.features.rate_limit.limiter import Limiter
+from app.features.rate_limit.middleware import RateLimitMiddleware
+from app.features.rate_limit.settings import RateLimitSettings
+from app.features.rate_limit.stats import RateLimitStats, metrics_observer
+
+INSTALL_ORDER = 30
+REDIS_STORAGE_MODULE = "app.features.rate_limit.redis_storage"
+
+
+Close = Callable[[], Awaitable[None]]
+
+
+def create_storage() -> tuple[Storage, float | None, Close]:
+    """Redis when this service was generated with rate_limit=redis, else per-process memory.
+
+    Returns the storage, how long one check may wait for it, and how to release it on shutdown.
+    """
+    if importlib.util.find_spec(REDIS_STORAGE_MODULE) is not None:
+        module = importlib.import_module(REDIS_STORAGE_MODULE)
+        storage, timeout, close = module.create_storage()
+        return storage, timeout, close
+    memory = MemoryStorage()
+
+    async def stop_expiry() -> None:
+        # The memory store expires counters in a background task; stop it with the event loop.
+        timer = memory.timer
+        if timer is not None and not timer.done():
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+
+    return memory, None, stop_expiry
+
+
+def install(app: FastAPI) -> None:
+    settings = RateLimitSettings()
+    storage, timeout, close = create_storage()
+    stats = RateLimitStats()
+    observer = metrics_observer()
+    if observer is not None:
+        stats.observers.append(observer)
+    limiter = Limiter(storage, settings.strategy, timeout)
+    app.state.rate_limiter = limiter
+    app.state.rate_limit_stats = stats
+    add_feature_middleware(
+        app, RateLimitMiddleware, limiter=limiter, settings=settings, stats=stats
+    )
+    app.state.lifecycle.on_shutdown("closing the rate-limit store", close)

@@ -1,0 +1,80 @@
+"""Settings of the rate limiter: RATE_LIMIT_* policies, exemptions and failure policy."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import Any, Literal
+
+from limits import RateLimitItem, parse
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from app.core.about import about
+from app.core.settings import ServiceSettings
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Strategy = Literal["moving-window", "sliding-window", "fixed-window"]
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _default_prefix() -> str:
+    return about().name.lower().replace(" ", "-") + "-rate-limit"
+
+
+def parse_limit(text: str) -> RateLimitItem:
+    """A limits string such as "100/minute"; ValueError naming the expected form otherwise."""
+    try:
+        return parse(text)
+    except ValueError:
+        raise ValueError(
+            f'{text!r} is not a rate limit such as "100/minute" or "5/second"'
+        ) from None
+
+
+def parse_networks(text: str) -> list[Network]:
+    """Comma-separated IPs and CIDRs as networks (a bare IP is a /32 or /128)."""
+    return [
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    ]
+
+
+class RateLimitSettings(ServiceSettings):
+    """RATE_LIMIT_*: limits per client, route overrides, exemptions, store failure policy."""
+
+    model_config = SettingsConfigDict(env_prefix="RATE_LIMIT_")
+
+    default: str = "100/minute"
+    write: str = "20/minute"
+    routes: dict[str, str] = Field(default_factory=dict)
+    strategy: Strategy = "moving-window"
+    allowlist: str = ""
+    trusted_proxies: str = ""
+    fail_open: bool = True
+    key_prefix: str = Field(default_factory=_default_prefix, min_length=1)
+
+    @field_validator("default", "write")
+    @classmethod
+    def _check_limit(cls, value: str) -> str:
+        parse_limit(value)
+        return value
+
+    @field_validator("routes", mode="before")
+    @classmethod
+    def _parse_routes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = json.loads(value or "{}")
+        if not isinstance(value, dict):
+            raise ValueError('must be a JSON object such as {"POST /items": "10/minute"}')
+        for route, limit in value.items():
+            method, _, path = str(route).partition(" ")
+            if method.upper() not in METHODS or not path.startswith("/"):
+                raise ValueError(f'{route!r} must be "METHOD /route/template", e.g. "POST /items"')
+            parse_limit(str(limit))
+        return value
+
+    @field_validator("allowlist", "trusted_proxies")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value

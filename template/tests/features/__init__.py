@@ -1,0 +1,1 @@
+"""Tests of the optional features present in this service."""

@@ -1,0 +1,192 @@
+"""Deployment features (kubernetes, backups, ci): the files each answer renders, and every artifact
+validator (kustomize/helm + kubernetes-validate + trivy, workflow schemas, actionlint, shellcheck)
+passing on them. One slow test runs a backups render's own test suite against PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from shipyard.artifact_validators import applicable
+from support.renders import RenderCache, RenderedService, failure_report
+
+SLUG = "demo-service"  # from the default project name
+CONFIGURATIONS: dict[str, dict[str, Any]] = {
+    "helm-github-backups": {"kubernetes": "helm", "ci": "github", "backups": True},
+    "helm-github-observed": {
+        **{"kubernetes": "helm", "ci": "github", "backups": True, "metrics": True},
+        **{"monitoring": True, "tracing": True, "cache": "redis", "rate_limit": "redis"},
+    },
+    "kustomize-gitlab": {"kubernetes": "kustomize", "ci": "gitlab", "metrics": True, "cache": "redis"},
+    "kustomize-gitlab-backups": {
+        **{"kubernetes": "kustomize", "ci": "gitlab", "backups": True, "metrics": True},
+        **{"monitoring": True, "tracing": True, "rate_limit": "redis"},
+    },
+    "nothing": {"kubernetes": "none", "ci": "none", "backups": False},
+    "sqlite-helm-github": {"database": "sqlite", "kubernetes": "helm", "ci": "github"},
+}
+configuration_ids = pytest.mark.parametrize("configuration", list(CONFIGURATIONS))
+
+HELM_CHART = [
+    *(f"deploy/helm/{SLUG}/{name}" for name in ("Chart.yaml", "values.yaml", "values-production.yaml")),
+    f"deploy/helm/{SLUG}/values.schema.json",
+    f"deploy/helm/{SLUG}/templates/deployment.yaml",
+    f"deploy/helm/{SLUG}/templates/migration-job.yaml",
+]
+KUSTOMIZE = [
+    "deploy/kustomize/base/kustomization.yaml",
+    "deploy/kustomize/base/deployment.yaml",
+    "deploy/kustomize/overlays/staging/kustomization.yaml",
+    "deploy/kustomize/overlays/production/kustomization.yaml",
+]
+BACKUPS = ["scripts/backup.sh", "scripts/restore.sh", "docs/backups.md", "tests/features/test_backups.py"]
+GITHUB = [
+    *(f".github/workflows/{name}.yml" for name in ("ci", "security", "docker", "release")),
+    ".github/dependabot.yml",
+]
+SHA_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def render(renders: RenderCache, configuration: str) -> RenderedService:
+    return renders.render(CONFIGURATIONS[configuration])
+
+
+def expected_files(answers: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(paths that must exist, paths that must not) for these answers."""
+    present: list[str] = []
+    absent: list[str] = []
+    kubernetes = answers.get("kubernetes", "none")
+    (present if kubernetes == "helm" else absent).extend(HELM_CHART)
+    (present if kubernetes == "kustomize" else absent).extend(KUSTOMIZE)
+    (present if kubernetes != "none" else absent).append("docs/kubernetes.md")
+    (present if answers.get("backups") else absent).extend(BACKUPS)
+    (present if answers.get("ci") == "github" else absent).extend(GITHUB)
+    (present if answers.get("ci") == "gitlab" else absent).append(".gitlab-ci.yml")
+    (present if answers.get("ci") != "none" else absent).append("docs/ci.md")
+    return present, absent
+
+
+@configuration_ids
+def test_each_answer_renders_its_files_and_only_those(configuration: str, renders: RenderCache) -> None:
+    service = render(renders, configuration)
+    present, absent = expected_files(CONFIGURATIONS[configuration])
+    rendered = {str(path) for path in service.files}
+
+    assert sorted(set(present) - rendered) == []
+    assert sorted(set(absent) & rendered) == []
+    if CONFIGURATIONS[configuration].get("kubernetes", "none") == "none":
+        assert not (service.project_dir / "deploy").exists()
+
+
+@configuration_ids
+def test_every_artifact_validator_passes(configuration: str, renders: RenderCache) -> None:
+    service = render(renders, configuration)
+    answers = CONFIGURATIONS[configuration]
+    expected = {
+        "helm": answers.get("kubernetes") == "helm",
+        "kustomize": answers.get("kubernetes") == "kustomize",
+        "github-workflows-schema": answers.get("ci") == "github",
+        "actionlint": answers.get("ci") == "github",
+        "dependabot-schema": answers.get("ci") == "github",
+        "gitlab-ci-schema": answers.get("ci") == "gitlab",
+        "trivy-config": True,
+        "hadolint": True,
+    }
+
+    ran = {}
+    for validator, files in applicable(service.project_dir):
+        ran[validator.name] = validator.run(service.project_dir, files)
+
+    assert {name for name, wanted in expected.items() if wanted} <= set(ran)
+    assert not {name for name, wanted in expected.items() if not wanted} & set(ran)
+    failures = {name: output for name, (passed, output) in ran.items() if not passed}
+    assert failures == {}, "\n\n".join(f"--- {name}\n{output}" for name, output in failures.items())
+
+
+@pytest.mark.parametrize("configuration", ["helm-github-backups", "kustomize-gitlab-backups"])
+def test_backup_scripts_are_shipped_once_and_scheduled(configuration: str, renders: RenderCache) -> None:
+    service = render(renders, configuration)
+    project = service.project_dir
+    script = (project / "scripts/backup.sh").read_text(encoding="utf-8")
+    copy = (
+        project / f"deploy/helm/{SLUG}/files/backup.sh"
+        if CONFIGURATIONS[configuration]["kubernetes"] == "helm"
+        else project / "deploy/kustomize/base/backup.sh"
+    )
+
+    # The cluster's copy is the script itself, byte for byte (one source, included at render time).
+    assert copy.read_text(encoding="utf-8") == script
+    for name in ("backup.sh", "restore.sh"):
+        assert os.access(project / "scripts" / name, os.X_OK)
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    backup = compose["services"]["backup"]
+    assert backup["profiles"] == ["backup"]
+    assert "healthcheck" in backup
+    # A profile service is started on request only: nothing waits for it.
+    assert "backup" not in compose["services"]["app"].get("depends_on", {})
+
+
+@pytest.mark.parametrize("configuration", ["helm-github-backups", "sqlite-helm-github"])
+def test_github_workflows_are_pinned_least_privileged_and_bounded(
+    configuration: str, renders: RenderCache
+) -> None:
+    service = render(renders, configuration)
+
+    for path in sorted((service.project_dir / ".github/workflows").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        workflow = yaml.safe_load(text)
+        uses = [line.split("uses:", 1)[1].strip() for line in text.splitlines() if "uses:" in line]
+        assert all(SHA_PINNED.match(use) for use in uses), f"{path.name}: {uses}"
+        assert workflow["permissions"] == {}, path.name
+        assert "concurrency" in workflow, path.name
+        for name, job in workflow["jobs"].items():
+            assert "permissions" in job, f"{path.name}: job {name}"
+            assert "timeout-minutes" in job, f"{path.name}: job {name}"
+
+
+def test_ci_services_follow_the_answers(renders: RenderCache) -> None:
+    with_redis = yaml.safe_load(
+        (render(renders, "helm-github-observed").project_dir / ".github/workflows/ci.yml").read_text()
+    )
+    sqlite = yaml.safe_load(
+        (render(renders, "sqlite-helm-github").project_dir / ".github/workflows/ci.yml").read_text()
+    )
+
+    assert set(with_redis["jobs"]["test"]["services"]) == {"postgres", "redis"}
+    assert "services" not in sqlite["jobs"]["test"]
+
+
+def test_helm_values_follow_the_answers(renders: RenderCache) -> None:
+    observed = yaml.safe_load(
+        (render(renders, "helm-github-observed").project_dir / f"deploy/helm/{SLUG}/values.yaml").read_text()
+    )
+    plain = yaml.safe_load(
+        (render(renders, "sqlite-helm-github").project_dir / f"deploy/helm/{SLUG}/values.yaml").read_text()
+    )
+
+    for values, on in ((observed, True), (plain, False)):
+        assert values["metrics"]["serviceMonitor"]["enabled"] is on
+        assert values["monitoring"]["prometheusRule"]["enabled"] is on
+        assert values["tracing"]["enabled"] is on
+        assert values["redis"]["enabled"] is on
+        assert values["backup"]["enabled"] is on
+    # preStop + drain + margin must exceed the app's own drain timeout (APP_SHUTDOWN_TIMEOUT_SECONDS).
+    shutdown = observed["shutdown"]
+    assert shutdown["drainSeconds"] == 30
+    assert shutdown["preStopSeconds"] > 0 and shutdown["marginSeconds"] > 0
+
+
+@pytest.mark.slow
+def test_backups_render_passes_its_own_verification(
+    renders: RenderCache, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue("postgres_available")
+    service = render(renders, "helm-github-backups")
+
+    results = renders.verify(service)
+
+    assert [result.status for result in results] == ["passed"] * len(results), failure_report(results)
