@@ -81,30 +81,32 @@ def test_pairwise_covers_every_pair_copier_accepts(specs: dict[str, Any]) -> Non
     assert len(planned.combinations) < len(accepted_product(specs)) / 50
 
 
-def test_pairwise_includes_defaults_each_value_alone_all_on_and_all_off(specs: dict[str, Any]) -> None:
+def is_feature(axis: Axis) -> bool:
+    return any(value in (False, "none") for value in axis.values)
+
+
+def test_pairwise_includes_defaults_all_on_and_all_off(specs: dict[str, Any]) -> None:
     planned = plan("pairwise", specs)
     defaults = {axis.name: axis.default for axis in planned.axes}
-    everything_off = {
-        **defaults,
-        **{
-            a.name: False if a.default is False else "none"
-            for a in planned.axes
-            if a.default in (False, "none") or "none" in a.values
-        },
-    }
+    features = [axis for axis in planned.axes if is_feature(axis)]
 
     assert defaults in planned.combinations
-    assert everything_off in planned.combinations
-    assert any(
-        all(
-            c[a.name] not in (False, "none") for a in planned.axes if "none" in a.values or a.default is False
-        )
-        for c in planned.combinations
-    )
+    assert any(all(c[a.name] in (False, "none") for a in features) for c in planned.combinations)
+    assert any(all(c[a.name] not in (False, "none") for a in features) for c in planned.combinations)
+
+
+def test_each_has_the_defaults_and_each_value_alone(specs: dict[str, Any]) -> None:
+    planned = plan("each", specs)
+    defaults = {axis.name: axis.default for axis in planned.axes}
+
+    assert planned.combinations[0] == defaults
     for axis in planned.axes:
         for value in axis.values:
             alone = {**defaults, axis.name: value}
             assert alone in planned.combinations or _listed_unsupported(planned, alone)
+    assert len(planned.combinations) == 1 + sum(len(a.values) - 1 for a in planned.axes) - len(
+        planned.unsupported
+    )
 
 
 def _listed_unsupported(planned: Plan, combination: dict[str, Any]) -> bool:
@@ -171,7 +173,21 @@ def test_list_json_names_every_combination_with_full_answers(
     assert len(ids) == len(set(ids))
     assert all(set(entry["answers"]) == axis_names for entry in listing)
     assert "defaults" in ids
-    assert {"toggle-on:cache=redis", "toggle-off:cache=redis", "toggle-on:monitoring"} <= set(ids)
+    toggles = {entry["id"]: entry for entry in listing if entry["id"].startswith("toggle:")}
+    assert set(toggles) == {
+        "toggle:cache=redis",
+        "toggle:rate_limit=memory",
+        "toggle:metrics",
+        "toggle:tracing",
+        "toggle:monitoring",
+        "toggle:kubernetes=kustomize",
+        "toggle:backups",
+        "toggle:ci=github",
+    }
+    assert toggles["toggle:metrics"]["start_answers"]["metrics"] is False
+    assert toggles["toggle:metrics"]["answers"]["metrics"] is True
+    # monitoring needs metrics, so it is toggled with everything else on
+    assert toggles["toggle:monitoring"]["start_answers"]["metrics"] is True
 
 
 def test_unknown_only_id_lists_the_known_ones(runner: CliRunner) -> None:

@@ -57,9 +57,7 @@ def release(repo: Path, changes: dict[str, str], appends: dict[str, str]) -> Non
     git(repo, "commit", "--quiet", "--message", "release 2")
 
 
-def run_update(
-    runner: CliRunner, repo: Path, base: str, workdir: Path, combination: str
-) -> dict[str, Any]:
+def run_update(runner: CliRunner, repo: Path, base: str, workdir: Path, combination: str) -> dict[str, Any]:
     result = runner.invoke(
         app,
         [

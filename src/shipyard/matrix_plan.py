@@ -132,7 +132,9 @@ def _candidates(
     ]
     if strategy == "each":
         return each
-    return each + _extremes(axes, defaults) + _pairwise(axes, refusal)
+    # The covering array already holds every value of every axis; `each` would only add rows.
+    rows = [defaults, *_extremes(axes, defaults), *_pairwise(axes, refusal)]
+    return rows + _missing_pairs(rows, axes, refusal, bases=[defaults, *_extremes(axes, defaults)])
 
 
 def _extremes(axes: list[Axis], defaults: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,6 +148,30 @@ def _extremes(axes: list[Axis], defaults: dict[str, Any]) -> list[dict[str, Any]
             off[axis.name] = "none"
             on[axis.name] = next(v for v in axis.values if v != "none")
     return [on, off]
+
+
+def _missing_pairs(
+    rows: list[dict[str, Any]],
+    axes: list[Axis],
+    refusal: Callable[[dict[str, Any]], str | None],
+    bases: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Rows for pairs the covering array left out.
+
+    allpairspy's filter sees partial rows, so a constraint such as "backups needs postgresql" can make
+    it drop a pair that is fine in a full row; each such pair gets a row built on an accepted base.
+    """
+    added: list[dict[str, Any]] = []
+    for first, second in itertools.combinations(axes, 2):
+        for value_a, value_b in itertools.product(first.values, second.values):
+            if any(row[first.name] == value_a and row[second.name] == value_b for row in rows + added):
+                continue
+            for base in bases:
+                candidate = {**base, first.name: value_a, second.name: value_b}
+                if refusal(candidate) is None:
+                    added.append(candidate)
+                    break
+    return added
 
 
 def _pairwise(axes: list[Axis], refusal: Callable[[dict[str, Any]], str | None]) -> list[dict[str, Any]]:

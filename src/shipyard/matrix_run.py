@@ -42,6 +42,7 @@ class Combination:
     answers: dict[str, Any]
     update_from: str | None = None  # a template revision to render first, then update to HEAD
     start_answers: dict[str, Any] | None = None  # answers before the update, when they differ
+    toggle_back: bool = False  # after the checks, update back to start_answers (feature off again)
 
 
 @dataclass
@@ -131,19 +132,30 @@ def _produce(combination: Combination, settings: MatrixSettings, project: Path) 
     if combination.update_from is None:
         return matrix_project.render(settings.template, project, combination.answers)
     start = combination.start_answers or combination.answers
-    log = matrix_project.render_then_update(
+    log: str = matrix_project.render_then_update(
         settings.template, project, start, combination.update_from, new_answers=combination.answers
     )
-    # The updated repo must be what a fresh render plus the same edits gives.
+    return log + _compare_with_fresh(settings, project, combination.answers)
+
+
+def _update_and_compare(
+    settings: MatrixSettings, project: Path, answers: dict[str, Any], commit_first: bool
+) -> str:
+    log = matrix_project.update(project, answers, commit_first=commit_first)
+    return log + _compare_with_fresh(settings, project, answers)
+
+
+def _compare_with_fresh(settings: MatrixSettings, project: Path, answers: dict[str, Any]) -> str:
+    """The updated repo must be what a fresh render of the same answers plus the same edits gives."""
     fresh = project.parent / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    matrix_project.render(settings.template, fresh, combination.answers)
+    matrix_project.render(settings.template, fresh, answers)
     matrix_project.apply_user_edits(fresh)
     found = matrix_project.differences(project, fresh)
     shutil.rmtree(fresh, ignore_errors=True)
     if found:
         raise matrix_project.ScenarioError("the update differs from a fresh render:\n" + "\n".join(found))
-    return log
+    return "same files as a fresh render with the same answers and edits\n"
 
 
 def _jinja_markers(project: Path, template_dir: Path) -> str:

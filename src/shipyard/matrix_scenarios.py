@@ -24,10 +24,12 @@ def updates(plan: Plan, from_ref: str) -> list[Combination]:
 
 
 def toggles(plan: Plan, refusal: Callable[[dict[str, Any]], str | None]) -> list[Combination]:
-    """For every feature (a bool, or a choice with `none`): switch it on, and off, with `copier update`.
+    """For every feature (a bool, or a choice with `none`): switch it on, then off, with `copier update`.
 
-    The feature is toggled from the defaults when copier.yml accepts that; a feature that needs
-    another (monitoring needs metrics) is toggled with every feature on instead.
+    One scenario per feature: render with it off, edit, update it on (compared with a fresh render,
+    then every check), then update it off again (compared with a fresh render). The feature is
+    toggled from the defaults when copier.yml accepts that; a feature that needs another (monitoring
+    needs metrics) is toggled with every feature on instead.
     """
     defaults = {axis.name: axis.default for axis in plan.axes}
     everything_on = {axis.name: _on_value(axis) if _is_feature(axis) else axis.default for axis in plan.axes}
@@ -44,8 +46,9 @@ def toggles(plan: Plan, refusal: Callable[[dict[str, Any]], str | None]) -> list
         else:
             continue  # no context in which copier.yml accepts both; the plan lists it as unsupported
         label = _label(axis.name, on[axis.name])
-        found.append(Combination(f"toggle-on:{label}", on, update_from="HEAD", start_answers=off))
-        found.append(Combination(f"toggle-off:{label}", off, update_from="HEAD", start_answers=on))
+        found.append(
+            Combination(f"toggle:{label}", on, update_from="HEAD", start_answers=off, toggle_back=True)
+        )
     return found
 
 
