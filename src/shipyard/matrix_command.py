@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
 import threading
@@ -80,6 +81,11 @@ def matrix(
             if list_only:
                 _print_listing(combinations, planned.unsupported, output_format, console)
                 return
+            if (updates_from or toggles) and _has_uncommitted_changes(source.local_dir):
+                raise ShipyardError(
+                    f"{source.local_dir} has uncommitted changes; commit them first (update and toggle "
+                    "scenarios record the template revision, which must exist in git)"
+                )
             directory = workdir or Path(tempfile.mkdtemp(prefix="shipyard-matrix-"))
             settings = MatrixSettings(
                 template=source.location,
@@ -95,6 +101,15 @@ def matrix(
     console.print(f"{len(results) - failed} passed, {failed} failed; report: {report}")
     if failed:
         raise typer.Exit(1)
+
+
+def _has_uncommitted_changes(template_dir: Path) -> bool:
+    if not (template_dir / ".git").exists():
+        return False
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=template_dir, capture_output=True, text=True, check=False
+    )
+    return bool(status.stdout.strip())
 
 
 def _run_with_progress(
