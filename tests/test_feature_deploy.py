@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shipyard.artifact_validators import applicable
+from shipyard.validators import applicable
 from support.renders import RenderCache, RenderedService, failure_report
 
 SLUG = "demo-service"  # from the default project name

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from shipyard import matrix_project
-from shipyard.artifact_validators import applicable
 from shipyard.jinja_remnants import find_remnants
 from shipyard.questions import load_questions
 from shipyard.scratch_postgres import PostgresUnavailableError, temporary_database
 from shipyard.scratch_redis import DatabasePool, RedisUnavailableError
+from shipyard.validators import applicable
 from shipyard.verify import run_step, step_environment, verification_steps
 
 STEP_TIMEOUT_SECONDS = 900
