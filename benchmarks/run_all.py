@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 # matrix.py is left out: its full pairwise run takes most of twenty minutes; run it on its own.
-SCRIPTS = ("render_time", "fresh_venv_tests", "startup_time", "throughput", "cache_rate_limit", "observability")
+SCRIPTS = (
+    "render_time",
+    "fresh_venv_tests",
+    "startup_time",
+    "throughput",
+    "cache_rate_limit",
+    "observability",
+)
 
 if __name__ == "__main__":
     here = Path(__file__).parent
