@@ -83,8 +83,10 @@ class DatabaseSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="DATABASE_")
 
     url: str = ""
-    pool_size: PositiveInt = 10
-    max_overflow: NonNegativeInt = 20
+    pool_size: PositiveInt = 20
+    # Overflow connections are closed as they come back while the pool is full, so sustained load
+    # above pool_size opens and closes them constantly (docs/runbook.md). Off unless asked for.
+    max_overflow: NonNegativeInt = 0
     pool_timeout_seconds: PositiveFloat = 30
     pool_recycle_seconds: int = 1800
     pool_pre_ping: bool = True

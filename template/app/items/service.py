@@ -7,11 +7,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.database import Database
 from app.core.errors import ServiceError
 from app.core.events import publish
 from app.core.orm import utcnow
@@ -84,9 +85,15 @@ class ItemFilters:
 ExpectedVersions = Collection[int] | None
 
 
+# Built once: constructing a statement costs more CPU than running it from SQLAlchemy's cache.
+LIVE_ITEM_BY_ID = select(Item).where(Item.id == bindparam("item_id"), Item.deleted_at.is_(None))
+
+
 class ItemService:
-    def __init__(self, session: AsyncSession, reads: ReadCache | None = None) -> None:
-        self.session = session
+    """Each use case is one unit of work: reads on a read session, changes in one transaction."""
+
+    def __init__(self, database: Database, reads: ReadCache | None = None) -> None:
+        self.database = database
         # API reads go through this and writes report to it (a no-op unless a cache is installed).
         self.reads = reads or ReadCache()
 
@@ -94,7 +101,8 @@ class ItemService:
         """The live item as the API returns it, via the read cache."""
 
         async def load() -> ItemRead:
-            return ItemRead.model_validate(await self.get(item_id))
+            async with self.database.read_sessionmaker() as session:
+                return ItemRead.model_validate(await self._current(session, item_id))
 
         return await self.reads.read_one(CACHE_ENTITY, str(item_id), ItemRead, load)
 
@@ -102,70 +110,75 @@ class ItemService:
         """One page of live items as the API returns them, via the read cache."""
 
         async def load() -> ItemSlice:
-            items, has_more = await self.list(filters, after_id, limit)
-            return ItemSlice(
-                items=[ItemRead.model_validate(item) for item in items], has_more=has_more
-            )
+            async with self.database.read_sessionmaker() as session:
+                items, has_more = await _live_page(session, filters, after_id, limit)
+                return ItemSlice(
+                    items=[ItemRead.model_validate(item) for item in items], has_more=has_more
+                )
 
         query = json.dumps(
             {**asdict(filters), "after": after_id, "limit": limit}, sort_keys=True, default=str
         )
         return await self.reads.read_list(CACHE_ENTITY, query, ItemSlice, load)
 
-    async def get(self, item_id: int) -> Item:
-        item = await self.session.scalar(
-            select(Item).where(Item.id == item_id, Item.deleted_at.is_(None))
-        )
-        if item is None:
-            raise ItemNotFound(item_id)
-        return item
-
-    async def list(
-        self, filters: ItemFilters, after_id: int | None, limit: int
-    ) -> tuple[Sequence[Item], bool]:
-        """Up to `limit` live items with id > after_id, by id; and whether more follow."""
-        query = select(Item).where(Item.deleted_at.is_(None), *filters.conditions())
-        if after_id is not None:
-            query = query.where(Item.id > after_id)
-        rows = (await self.session.scalars(query.order_by(Item.id).limit(limit + 1))).all()
-        return rows[:limit], len(rows) > limit
-
     async def create(self, data: ItemCreate) -> Item:
-        item = Item(name=data.name, description=data.description, price=data.price)
-        self.session.add(item)
-        await self._commit(item.name)
+        async with self.database.sessionmaker() as session:
+            item = Item(name=data.name, description=data.description, price=data.price)
+            session.add(item)
+            await _commit(session, item.name)
         await self.reads.changed(CACHE_ENTITY, str(item.id))
         publish(ITEM_CREATED, item_id=item.id)
         return item
 
     async def update(self, item_id: int, data: ItemUpdate, expected: ExpectedVersions) -> Item:
-        item = await self.get(item_id)
-        _check_version(item, expected)
-        for field, value in data.model_dump(exclude_unset=True).items():
-            setattr(item, field, value)
-        item.updated_at = utcnow()
-        await self._commit(item.name)
+        async with self.database.sessionmaker() as session:
+            item = await self._current(session, item_id)
+            _check_version(item, expected)
+            for field, value in data.model_dump(exclude_unset=True).items():
+                setattr(item, field, value)
+            item.updated_at = utcnow()
+            await _commit(session, item.name)
         await self.reads.changed(CACHE_ENTITY, str(item.id))
         return item
 
     async def delete(self, item_id: int, expected: ExpectedVersions) -> None:
-        item = await self.get(item_id)
-        _check_version(item, expected)
-        item.deleted_at = item.updated_at = utcnow()
-        await self._commit(item.name)
+        async with self.database.sessionmaker() as session:
+            item = await self._current(session, item_id)
+            _check_version(item, expected)
+            item.deleted_at = item.updated_at = utcnow()
+            await _commit(session, item.name)
         await self.reads.changed(CACHE_ENTITY, str(item.id))
         publish(ITEM_DELETED, item_id=item_id)
 
-    async def _commit(self, name: str) -> None:
-        try:
-            await self.session.commit()
-        except IntegrityError:
-            await self.session.rollback()
-            raise ItemNameTaken(name) from None
-        except StaleDataError:
-            # Another request updated the row between our read and our write.
-            await self.session.rollback()
-            raise VersionMismatch() from None
+    async def _current(self, session: AsyncSession, item_id: int) -> Item:
+        """The live item as `session` sees it now."""
+        item = await session.scalar(LIVE_ITEM_BY_ID, {"item_id": item_id})
+        if item is None:
+            raise ItemNotFound(item_id)
+        return item
+
+
+async def _live_page(
+    session: AsyncSession, filters: ItemFilters, after_id: int | None, limit: int
+) -> tuple[Sequence[Item], bool]:
+    """Up to `limit` live items with id > after_id, by id; and whether more follow."""
+    query = select(Item).where(Item.deleted_at.is_(None), *filters.conditions())
+    if after_id is not None:
+        query = query.where(Item.id > after_id)
+    rows = (await session.scalars(query.order_by(Item.id).limit(limit + 1))).all()
+    return rows[:limit], len(rows) > limit
+
+
+async def _commit(session: AsyncSession, name: str) -> None:
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise ItemNameTaken(name) from None
+    except StaleDataError:
+        # Another request updated the row between our read and our write.
+        await session.rollback()
+        raise VersionMismatch() from None
 
 
 def _check_version(item: Item, expected: ExpectedVersions) -> None:

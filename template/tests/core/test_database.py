@@ -25,7 +25,8 @@ def test_postgresql_pool_and_server_side_timeouts() -> None:
     assert options["max_overflow"] == 2
     assert options["pool_timeout"] == 7
     assert options["pool_recycle"] == 1800
-    assert options["pool_pre_ping"] is True
+    # asyncpg connections are checked by app.core.database.check_on_checkout instead.
+    assert options["pool_pre_ping"] is False
     assert options["connect_args"]["timeout"] == 7
     assert options["connect_args"]["server_settings"]["statement_timeout"] == "1500"
 

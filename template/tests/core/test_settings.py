@@ -42,7 +42,7 @@ def test_defaults_match_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.security.max_request_body_bytes == 10 * 1024 * 1024
     assert settings.security.gzip_minimum_size_bytes == 1000
     database = settings.database
-    assert (database.pool_size, database.max_overflow) == (10, 20)
+    assert (database.pool_size, database.max_overflow) == (20, 0)
     assert (database.pool_timeout_seconds, database.pool_recycle_seconds) == (30, 1800)
     assert database.pool_pre_ping is True
     assert database.statement_timeout_ms == 10000
