@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # JSON APIs load nothing, so the strictest policy fits every API response.
@@ -36,19 +35,29 @@ class SecurityHeadersMiddleware:
             self.headers["Strict-Transport-Security"] = (
                 f"max-age={hsts_max_age_seconds}; includeSubDomains"
             )
+        # Encoded once: this runs on every response.
+        self._api_defaults = _raw({**self.headers, "Content-Security-Policy": API_CSP})
+        self._docs_defaults = _raw({**self.headers, "Content-Security-Policy": DOCS_CSP})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"] in self.docs_paths else API_CSP
+        defaults = self._docs_defaults if scope["path"] in self.docs_paths else self._api_defaults
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", csp)
+                # Raw header names are lower-case bytes; a header the route set itself wins.
+                headers = list(message.get("headers", ()))
+                present = {name for name, _ in headers}
+                headers.extend(pair for pair in defaults if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _raw(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.core.middleware import add_feature_middleware
+from app.core.middleware import PROBE_PATHS, add_feature_middleware
 from app.core.settings import ConfigurationError
 from app.features.metrics.database import instrument_engine
 from app.features.metrics.domain import count_domain_events
@@ -35,7 +35,9 @@ def install(app: FastAPI) -> None:
             "process environment to an empty directory the workers can write, e.g. "
             f"{MULTIPROC_DIR_VARIABLE}=/tmp/prometheus-multiproc"
         )
-    add_feature_middleware(app, MetricsMiddleware, skip_paths=(METRICS_PATH,))
+    # Probes come from the orchestrator every few seconds: counted, they would dilute the error
+    # ratio and latency the alerts watch, and a quiet service would look busy.
+    add_feature_middleware(app, MetricsMiddleware, skip_paths=(METRICS_PATH, *PROBE_PATHS))
     instrument_engine(app.state.database.engine.sync_engine, core.database.max_overflow)
     count_domain_events()
     if settings.port:

@@ -17,8 +17,9 @@ def instrument_clients(provider: TracerProvider) -> list[str]:
         HTTPXClientInstrumentor().instrument(tracer_provider=provider)
         instrumented.append("httpx")
     if find_spec("redis") is not None:
-        from opentelemetry.instrumentation.redis import RedisInstrumentor
+        # Our own, not the stock instrumentor: see redis_client.py for why.
+        from app.features.tracing.redis_client import instrument_redis
 
-        RedisInstrumentor().instrument(tracer_provider=provider)
+        instrument_redis(provider.get_tracer("app.redis"))
         instrumented.append("redis")
     return instrumented
