@@ -9,12 +9,12 @@ import importlib.util
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import MemoryStorage
 
 from app.core.middleware import add_feature_middleware
-from app.features.rate_limit.limiter import Limiter
+from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
 from app.features.rate_limit.middleware import RateLimitMiddleware
-from app.features.rate_limit.settings import RateLimitSettings
+from app.features.rate_limit.settings import RateLimitSettings, Strategy
 from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
 INSTALL_ORDER = 30
@@ -24,15 +24,15 @@ REDIS_STORAGE_MODULE = "app.features.rate_limit.redis_storage"
 Close = Callable[[], Awaitable[None]]
 
 
-def create_storage() -> tuple[Storage, float | None, Close]:
+def create_window(strategy: Strategy) -> tuple[Window, float | None, Close]:
     """Redis when this service was generated with rate_limit=redis, else per-process memory.
 
-    Returns the storage, how long one check may wait for it, and how to release it on shutdown.
+    Returns the window counter, how long one check may wait for it, and how to release it.
     """
     if importlib.util.find_spec(REDIS_STORAGE_MODULE) is not None:
         module = importlib.import_module(REDIS_STORAGE_MODULE)
-        storage, timeout, close = module.create_storage()
-        return storage, timeout, close
+        window, timeout, close = module.create_window(strategy)
+        return window, timeout, close
     memory = MemoryStorage()
 
     async def stop_expiry() -> None:
@@ -43,17 +43,17 @@ def create_storage() -> tuple[Storage, float | None, Close]:
             with contextlib.suppress(asyncio.CancelledError):
                 await timer
 
-    return memory, None, stop_expiry
+    return LimitsWindow(memory, strategy), None, stop_expiry
 
 
 def install(app: FastAPI) -> None:
     settings = RateLimitSettings()
-    storage, timeout, close = create_storage()
+    window, timeout, close = create_window(settings.strategy)
     stats = RateLimitStats()
     observer = metrics_observer()
     if observer is not None:
         stats.observers.append(observer)
-    limiter = Limiter(storage, settings.strategy, timeout)
+    limiter = Limiter(window, timeout)
     app.state.rate_limiter = limiter
     app.state.rate_limit_stats = stats
     add_feature_middleware(

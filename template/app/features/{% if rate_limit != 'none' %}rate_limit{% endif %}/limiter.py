@@ -1,4 +1,4 @@
-"""Counts hits with the `limits` library and reports what a client has left in its window."""
+"""Counts a client's hits in its window and reports what it has left (X-RateLimit headers)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import math
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 from limits import RateLimitItem
 from limits.aio.storage import Storage
@@ -45,19 +46,44 @@ class Decision:
         }
 
 
-class Limiter:
-    def __init__(self, storage: Storage, strategy: Strategy, timeout: float | None) -> None:
-        self.storage = storage
+@dataclass(frozen=True)
+class WindowState:
+    """A client's window right after a hit was counted (or refused)."""
+
+    allowed: bool
+    remaining: int
+    frees_in_seconds: float  # until the window has room for another hit
+
+
+class Window(Protocol):
+    async def hit(self, limit: RateLimitItem, *identifiers: str) -> WindowState:
+        """Count one hit against `limit` unless it is used up; raise StorageError on failure."""
+        ...
+
+
+class LimitsWindow:
+    """Any `limits` strategy on any `limits` storage: record the hit, then read the window."""
+
+    def __init__(self, storage: Storage, strategy: Strategy) -> None:
         self.strategy = STRATEGIES[strategy](storage)
+
+    async def hit(self, limit: RateLimitItem, *identifiers: str) -> WindowState:
+        allowed = await self.strategy.hit(limit, *identifiers)
+        stats = await self.strategy.get_window_stats(limit, *identifiers)
+        return WindowState(allowed, stats.remaining, stats.reset_time - time.time())
+
+
+class Limiter:
+    def __init__(self, window: Window, timeout: float | None) -> None:
+        self.window = window
         self.timeout = timeout
 
     async def hit(self, limit: RateLimitItem, *identifiers: str) -> Decision:
         """Count one request against `limit`; LimiterUnavailable if the store fails."""
         try:
             async with asyncio.timeout(self.timeout):
-                allowed = await self.strategy.hit(limit, *identifiers)
-                stats = await self.strategy.get_window_stats(limit, *identifiers)
+                state = await self.window.hit(limit, *identifiers)
         except (StorageError, OSError, TimeoutError) as error:
             raise LimiterUnavailable(repr(error)) from error
-        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
-        return Decision(allowed, limit.amount, max(0, stats.remaining), reset_after)
+        reset_after = max(1, math.ceil(state.frees_in_seconds))
+        return Decision(state.allowed, limit.amount, max(0, state.remaining), reset_after)
