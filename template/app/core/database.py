@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
+    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
@@ -17,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from app.core.about import about
 from app.core.settings import DatabaseSettings
+from app.core.turns import Turns
 
 
 def engine_options(url: URL, settings: DatabaseSettings) -> dict[str, Any]:
@@ -116,10 +120,11 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
 class Database:
     """The engine of one application instance and its two kinds of session.
 
-    `sessionmaker()` sessions run in a transaction that the caller commits: use them to change
-    data. `read_sessionmaker()` sessions run each statement on its own (autocommit): no BEGIN or
-    ROLLBACK round trip around a read, and a single SELECT still sees one consistent snapshot. A
-    read that needs several statements to agree with each other belongs in a transaction.
+    `writing()` sessions run in a transaction that the caller commits: use them to change data.
+    `reading()` sessions run each statement on its own (autocommit): no BEGIN or ROLLBACK round
+    trip around a read, and a single SELECT still sees one consistent snapshot. A read that needs
+    several statements to agree with each other belongs in a transaction. Both wait their turn
+    for a connection in arrival order (app.core.turns); the sessionmakers behind them do not.
     """
 
     def __init__(self, settings: DatabaseSettings) -> None:
@@ -128,6 +133,27 @@ class Database:
         self.read_sessionmaker = async_sessionmaker(
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
+        # SQLite opens a connection per use (no pool to wait for).
+        self._turns = (
+            None
+            if settings.is_sqlite
+            else Turns(settings.pool_size + settings.max_overflow, settings.pool_timeout_seconds)
+        )
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read session, once it is this request's turn for a connection."""
+        async with self._turn(), self.read_sessionmaker() as session:
+            yield session
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A write session (commit it), once it is this request's turn for a connection."""
+        async with self._turn(), self.sessionmaker() as session:
+            yield session
+
+    def _turn(self) -> AbstractAsyncContextManager[None]:
+        return self._turns.turn() if self._turns is not None else nullcontext()
 
     async def ping(self) -> None:
         """Round-trip to the database; raises if it cannot answer."""

@@ -101,7 +101,7 @@ class ItemService:
         """The live item as the API returns it, via the read cache."""
 
         async def load() -> ItemRead:
-            async with self.database.read_sessionmaker() as session:
+            async with self.database.reading() as session:
                 return ItemRead.model_validate(await self._current(session, item_id))
 
         return await self.reads.read_one(CACHE_ENTITY, str(item_id), ItemRead, load)
@@ -110,7 +110,7 @@ class ItemService:
         """One page of live items as the API returns them, via the read cache."""
 
         async def load() -> ItemSlice:
-            async with self.database.read_sessionmaker() as session:
+            async with self.database.reading() as session:
                 items, has_more = await _live_page(session, filters, after_id, limit)
                 return ItemSlice(
                     items=[ItemRead.model_validate(item) for item in items], has_more=has_more
@@ -122,7 +122,7 @@ class ItemService:
         return await self.reads.read_list(CACHE_ENTITY, query, ItemSlice, load)
 
     async def create(self, data: ItemCreate) -> Item:
-        async with self.database.sessionmaker() as session:
+        async with self.database.writing() as session:
             item = Item(name=data.name, description=data.description, price=data.price)
             session.add(item)
             await _commit(session, item.name)
@@ -131,7 +131,7 @@ class ItemService:
         return item
 
     async def update(self, item_id: int, data: ItemUpdate, expected: ExpectedVersions) -> Item:
-        async with self.database.sessionmaker() as session:
+        async with self.database.writing() as session:
             item = await self._current(session, item_id)
             _check_version(item, expected)
             for field, value in data.model_dump(exclude_unset=True).items():
@@ -142,7 +142,7 @@ class ItemService:
         return item
 
     async def delete(self, item_id: int, expected: ExpectedVersions) -> None:
-        async with self.database.sessionmaker() as session:
+        async with self.database.writing() as session:
             item = await self._current(session, item_id)
             _check_version(item, expected)
             item.deleted_at = item.updated_at = utcnow()
