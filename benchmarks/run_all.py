@@ -14,6 +14,7 @@ SCRIPTS = (
     "throughput",
     "cache_rate_limit",
     "observability",
+    "feature_cost",
 )
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,8 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 
 def load(url: str, connections: int, seconds: int) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (see ../shared/TOOLING.md)")
     # Warm up briefly so both apps are measured past their first requests.
     subprocess.run(["wrk", "-t1", "-c8", "-d1s", url], capture_output=True, check=True)
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
