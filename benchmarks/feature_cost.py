@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import install, render, run, scratch_database, write_report
-from observability import CONFIGURATIONS, benchmark_env, otlp_sink, psql
+from common import run, scratch_database, write_report
+from observability import CONFIGURATIONS, benchmark_env, configured_projects, otlp_sink, psql
 from throughput import BARE_APP
 
 DRIVER = Path(__file__).with_name("asgi_cpu.py")
@@ -55,24 +55,14 @@ def main() -> None:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as scratch, scratch_database() as database_url, otlp_sink() as sink:
         env = benchmark_env(database_url, sink)
-        projects: dict[tuple[str, ...], Path] = {}
         item_id = ""
-        for name in names:
-            answers, extra_env = CONFIGURATIONS[name]
-            key = tuple(answers)
-            if key not in projects:
-                projects[key] = Path(scratch) / f"service-{len(projects)}"
-                render(projects[key], *answers)
-                install(projects[key])
-            project = projects[key]
-            run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
+        for name, project, extra_env in configured_projects(Path(scratch), names, env):
             if not item_id:
                 item_id = psql(
                     env,
                     "INSERT INTO items (name, price_cents, created_at, updated_at, version)"
                     " VALUES ('benchmark item', 999, now(), now(), 1) RETURNING id",
                 ).split()[0]
-            print(f"== {name}", file=sys.stderr, flush=True)
             results[name] = measure(project, {**env, **extra_env}, item_id, options.requests)
     write_report("feature_cost", report(results, options.requests))
 

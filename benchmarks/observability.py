@@ -95,22 +95,29 @@ def main() -> None:
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as scratch, scratch_database() as database_url, otlp_sink() as sink:
         env = benchmark_env(database_url, sink)
-        projects: dict[tuple[str, ...], Path] = {}
-        for name in names:
-            answers, extra_env = CONFIGURATIONS[name]
-            key = tuple(answers)
-            if key not in projects:
-                project = Path(scratch) / f"service-{len(projects)}"
-                render(project, *answers)
-                install(project)
-                projects[key] = project
-            project = projects[key]
-            run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
+        for name, project, extra_env in configured_projects(Path(scratch), names, env):
             # Every run creates the same item (names are unique): start from an empty table.
             psql(env, "DELETE FROM items")
-            print(f"== {name}", file=sys.stderr, flush=True)
             results[name] = run_pair(project, env, extra_env, options)
     write_report("observability", report(results, options))
+
+
+def configured_projects(
+    scratch: Path, names: list[str], env: dict[str, str]
+) -> Iterator[tuple[str, Path, dict[str, str]]]:
+    """Each named configuration's project, rendered and installed once per answer set, migrated."""
+    projects: dict[tuple[str, ...], Path] = {}
+    for name in names:
+        answers, extra_env = CONFIGURATIONS[name]
+        key = tuple(answers)
+        if key not in projects:
+            projects[key] = scratch / f"service-{len(projects)}"
+            render(projects[key], *answers)
+            install(projects[key])
+        project = projects[key]
+        run([str(project / ".venv/bin/alembic"), "upgrade", "head"], cwd=project, env=env)
+        print(f"== {name}", file=sys.stderr, flush=True)
+        yield name, project, extra_env
 
 
 def benchmark_env(database_url: str, otlp_endpoint: str) -> dict[str, str]:
