@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,10 +13,12 @@ from pathlib import Path
 import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.core.migrations import describe_missing, missing_revisions
 from app.models import Base
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
@@ -102,3 +105,22 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_missing_revisions_names_those_after_the_databases_oldest_first(tmp_path: Path) -> None:
+    # The scripts of a release with two new migrations, against a database still at 0001.
+    scripts = tmp_path / "migrations"
+    shutil.copytree(PROJECT_ROOT / "migrations", scripts)
+    for revision, down in (("0002", "0001"), ("0003", "0002")):
+        (scripts / "versions" / f"{revision}_step.py").write_text(
+            f'"""Step {revision}."""\n\nrevision = "{revision}"\ndown_revision = "{down}"\n\n\n'
+            "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+        )
+    script = ScriptDirectory(str(scripts))
+    assert missing_revisions(script, ("0001",)) == ["0002", "0003"]
+    assert missing_revisions(script, ()) == ["0001", "0002", "0003"]
+    assert missing_revisions(script, ("0003",)) == []
+    # A revision the code does not know is a newer release's: this one keeps serving.
+    assert missing_revisions(script, ("0004",)) == []
+    described = describe_missing(script, ["0002", "0003"])
+    assert "0002 (Step 0002.), 0003 (Step 0003.)" in described

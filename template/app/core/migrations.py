@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from fastapi import FastAPI
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import app as app_package
-from app.core.logging import get_logger
 
-logger = get_logger("app.migrations")
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic logs an INFO line per built-in plugin when it is first imported, which would be noise at
+# every start; that is why alembic is imported inside the functions below, after this line.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+VERSION_TABLE = "alembic_version"
 # Reports name this many missing revisions, then how many more (readiness errors are kept short).
 NAMED_REVISIONS = 5
 
@@ -30,6 +33,8 @@ def alembic_config(database_url: str) -> Config:
     """The project's alembic.ini, aimed at `database_url` (the app's own logging left alone)."""
     # A checkout has alembic.ini next to app/; the image installs app/ into the venv and ships
     # alembic.ini and migrations/ in its working directory.
+    from alembic.config import Config
+
     candidates = [Path(app_package.__file__).resolve().parents[1], Path.cwd()]
     for directory in candidates:
         if (directory / "alembic.ini").is_file():
@@ -47,9 +52,12 @@ def missing_revisions(script: ScriptDirectory, current: tuple[str, ...]) -> list
     A current revision the scripts do not know is taken as newer code's migration (a rolling
     deploy): nothing is reported missing then, so the running version keeps serving.
     """
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+
     try:
         applied = {revision.revision for revision in script.iterate_revisions(current, "base")}
-    except CommandError:
+    except (CommandError, RevisionError):
         return []
     every = [revision.revision for revision in script.walk_revisions()]
     return [revision for revision in reversed(every) if revision not in applied]
@@ -86,6 +94,8 @@ class SchemaCheck:
         if self._current:
             return
         if self._script is None:
+            from alembic.script import ScriptDirectory
+
             self._script = ScriptDirectory.from_config(alembic_config(self._database_url))
         async with self._engine.connect() as connection:
             current = await connection.run_sync(_current_heads)
@@ -96,12 +106,17 @@ class SchemaCheck:
 
 
 def _current_heads(connection: Connection) -> tuple[str, ...]:
-    # An empty tuple when alembic_version does not exist yet (nothing applied).
-    return MigrationContext.configure(connection).get_current_heads()
+    # Read directly rather than through alembic's MigrationContext, which logs on every use.
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return ()
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))  # noqa: S608
+    return tuple(str(row[0]) for row in rows)
 
 
 def upgrade_to_head(database_url: str) -> None:
     """`alembic upgrade head` on `database_url`, as `make migrate` runs it."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), "head")
 
 
