@@ -126,7 +126,7 @@ def test_readme_run_and_test_work_without_uv_on_path(renders: RenderCache, tmp_p
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as created:  # noqa: S310 - local URL
+            with urllib.request.urlopen(request, timeout=10) as created:
                 status = created.status
         except urllib.error.HTTPError as error:
             pytest.fail(f"POST /items: {error.code} {error.read()!r}\n{log_path.read_text()}")
