@@ -68,7 +68,8 @@ def settings_fields() -> dict[str, tuple[type[ServiceSettings], str, FieldInfo]]
     fields: dict[str, tuple[type[ServiceSettings], str, FieldInfo]] = {}
     for settings_class in _settings_classes(ServiceSettings):
         for field_name, field in settings_class.model_fields.items():
-            fields[_env_name(settings_class, field_name, field)] = (settings_class, field_name, field)
+            name = _env_name(settings_class, field_name, field)
+            fields[name] = (settings_class, field_name, field)
     return fields
 
 
@@ -193,8 +194,8 @@ def test_a_copy_of_env_example_runs_locally_on_the_defaults() -> None:
     # `cp .env.example .env` must give the service it describes: the defaults, which run locally.
     changed = []
     for settings_class in {settings_class for settings_class, _, _ in settings_fields().values()}:
-        copied = settings_class(_env_file=ENV_EXAMPLE).model_dump()  # type: ignore[call-arg]
-        default = settings_class(_env_file=None).model_dump()  # type: ignore[call-arg]
+        copied = settings_class(_env_file=ENV_EXAMPLE).model_dump()
+        default = settings_class(_env_file=None).model_dump()
         changed += [
             f"{settings_class.__qualname__}.{key}: {copied[key]!r} instead of {default[key]!r}"
             for key in default
