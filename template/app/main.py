@@ -16,6 +16,7 @@ from app.core.health import install_health
 from app.core.lifecycle import Lifecycle
 from app.core.logging import configure_logging, get_logger
 from app.core.middleware import install_middleware
+from app.core.migrations import install_development_migrations
 from app.core.openapi import install_openapi
 from app.core.read_cache import ReadCache
 from app.core.settings import Settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.lifecycle = lifecycle = Lifecycle()
     app.state.database = database = Database(settings.database)
     lifecycle.on_shutdown("closing database pool", database.dispose)
+    install_development_migrations(app)
     # Domains read through this; a cache feature may replace the no-op default.
     app.state.read_cache = ReadCache()
 

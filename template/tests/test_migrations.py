@@ -1,17 +1,27 @@
-"""Migrations: they run both ways, and they build exactly what the models describe."""
+"""Migrations: they run both ways, build what the models describe, and run first in development."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.core.migrations import describe_missing, missing_revisions
 from app.models import Base
-from tests.support.database import downgrade, migrate
+from tests.support.database import PROJECT_ROOT, downgrade, migrate
+from tests.support.server_process import free_port
 
 
 def test_upgrade_downgrade_upgrade_on_a_fresh_database(tmp_path: Path) -> None:
@@ -40,3 +50,77 @@ async def test_migrated_schema_matches_the_models(database_url: str) -> None:
     assert differences == [], (
         "models changed without a migration: run alembic revision --autogenerate"
     )
+
+
+def _accepts_connections(port: int) -> bool:
+    # A bare TCP connect, not an HTTP request: the POST below must be the first request served.
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_development_server_migrates_before_its_first_request(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "APP_PORT": str(port),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+        "LOG_FORMAT": "json",
+        # Keys of their own on a shared Redis, in renders with a Redis feature (ignored otherwise).
+        "CACHE_KEY_PREFIX": f"test-dev-{port}",
+        "RATE_LIMIT_KEY_PREFIX": f"test-dev-{port}",
+    }
+    log_path = tmp_path / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output() -> str:
+        return log_path.read_text()[-3000:]
+
+    try:
+        deadline = time.monotonic() + 30
+        while not _accepts_connections(port):
+            assert server.poll() is None, f"server exited early:\n{output()}"
+            assert time.monotonic() < deadline, f"server did not listen:\n{output()}"
+            time.sleep(0.05)
+        created = httpx.post(
+            f"http://127.0.0.1:{port}/items", json={"name": "first", "price": "1.00"}, timeout=10
+        )
+        assert created.status_code == 201, f"{created.text}\n{output()}"
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
+        assert ready.status_code == 200, ready.text
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_missing_revisions_names_those_after_the_databases_oldest_first(tmp_path: Path) -> None:
+    # The scripts of a release with two new migrations, against a database still at 0001.
+    scripts = tmp_path / "migrations"
+    shutil.copytree(PROJECT_ROOT / "migrations", scripts)
+    for revision, down in (("0002", "0001"), ("0003", "0002")):
+        (scripts / "versions" / f"{revision}_step.py").write_text(
+            f'"""Step {revision}."""\n\nrevision = "{revision}"\ndown_revision = "{down}"\n\n\n'
+            "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+        )
+    script = ScriptDirectory(str(scripts))
+    assert missing_revisions(script, ("0001",)) == ["0002", "0003"]
+    assert missing_revisions(script, ()) == ["0001", "0002", "0003"]
+    assert missing_revisions(script, ("0003",)) == []
+    # A revision the code does not know is a newer release's: this one keeps serving.
+    assert missing_revisions(script, ("0004",)) == []
+    described = describe_missing(script, ["0002", "0003"])
+    assert "0002 (Step 0002.), 0003 (Step 0003.)" in described

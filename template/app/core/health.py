@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.about import about
 from app.core.logging import get_logger
+from app.core.migrations import SchemaCheck
 
 logger = get_logger("app.health")
 router = APIRouter(tags=["health"])
@@ -121,7 +122,7 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 def install_health(app: FastAPI) -> None:
-    """Mount the probes and register the database check."""
+    """Mount the probes and register the database and schema checks."""
     app.state.readiness_checks = {}
     app.state.started_at = time.monotonic()
     database = app.state.database
@@ -129,6 +130,14 @@ def install_health(app: FastAPI) -> None:
         app,
         "database",
         database.ping,
+        timeout_seconds=app.state.settings.database.health_timeout_seconds,
+    )
+    # A pod whose migration job has not run must not take traffic: its queries would fail.
+    schema = SchemaCheck(database.engine, app.state.settings.database.resolved_url)
+    register_readiness_check(
+        app,
+        "schema",
+        schema.probe,
         timeout_seconds=app.state.settings.database.health_timeout_seconds,
     )
     app.include_router(router)

@@ -1,4 +1,4 @@
-"""Health probes: liveness without dependencies, readiness per registered check."""
+"""Health probes: liveness without dependencies, readiness per registered check and schema."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
 
 from app.core.health import register_readiness_check
 from app.main import create_app
-from tests.conftest import MakeClient, MakeSettings
+from tests.conftest import MakeClient, MakeSettings, started
 from tests.support.database import migrate
 
 
@@ -87,3 +89,41 @@ async def test_readiness_follows_a_sqlite_outage_without_restart(
 
         shutil.move(tmp_path / "unmounted", directory)
         assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_readiness_is_false_while_the_schema_is_behind_the_migrations(
+    make_settings: MakeSettings, tmp_path: Path
+) -> None:
+    # A pod whose migration job has not run: the database answers, but has no schema yet.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.db'}"
+    app = create_app(make_settings(DATABASE_URL=url))
+    async with started(app) as client:
+        behind = await client.get("/readyz")
+        assert behind.status_code == 503
+        body = behind.json()
+        assert body["checks"]["database"]["status"] == "ok"
+        assert body["checks"]["schema"]["status"] == "error"
+        assert "0001 (Create the items table.)" in body["checks"]["schema"]["error"]
+
+        await asyncio.to_thread(migrate, url)
+        assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_a_current_schema_is_not_queried_again(
+    shared_app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    engine = shared_app.state.database.engine
+    assert (await client.get("/readyz")).status_code == 200
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            assert (await client.get("/readyz")).status_code == 200
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert not [statement for statement in statements if "alembic_version" in statement]
+    assert statements, "the database check still runs on every probe"
