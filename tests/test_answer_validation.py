@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from copier import run_copy
 
+from shipyard.questions import Question
+from support.refusals import REFUSING, RULE_COLUMNS, rule_of
+
 
 def copy_with(template_snapshot: Path, destination: Path, answers: dict[str, Any]) -> None:
     # pretend: validate and plan the render without writing anything.
@@ -26,7 +29,9 @@ REFUSED = [
     pytest.param("project_name", "", "project_name must not be empty", id="name-empty"),
     pytest.param("project_name", "   ", "project_name must not be empty", id="name-blank"),
     *(
-        pytest.param("project_slug", slug, "project_slug must be lowercase letters", id=f"slug-{label}")
+        pytest.param(
+            "project_slug", slug, "project_slug must be a-z, 0-9 and single hyphens", id=f"slug-{label}"
+        )
         for label, slug in [
             ("empty", ""),
             ("uppercase", "Orders"),
@@ -68,6 +73,24 @@ def test_invalid_answer_is_refused_with_its_message(
 
     assert question in str(refused.value)
     assert not destination.exists()
+
+
+def test_every_validator_has_a_refused_answer_below(questions: dict[str, Question]) -> None:
+    assert {name for name, question in questions.items() if question.has_validator} == set(REFUSING)
+
+
+@pytest.mark.parametrize("question", list(REFUSING))
+def test_validator_message_states_the_rule_in_its_first_70_characters(
+    question: str, template_snapshot: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as refused:
+        copy_with(template_snapshot, tmp_path / "service", REFUSING[question])
+    message = str(refused.value).removeprefix(f"Validation error for question '{question}': ")
+
+    rule = rule_of(question, message)
+
+    assert len(rule) <= RULE_COLUMNS, f"{len(rule)} columns before the first '; ': {rule!r}"
+    assert "\n" not in message
 
 
 ACCEPTED = [

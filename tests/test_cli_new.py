@@ -10,7 +10,12 @@ import yaml
 from typer.testing import CliRunner
 
 from shipyard import cli, presets
+from shipyard.answer_rules import is_asked
 from shipyard.presets import load_presets
+from shipyard.questions import question_specs
+from support.refusals import REFUSING, RULE_COLUMNS, rule_of
+
+SPECS = question_specs(Path(__file__).resolve().parents[1])
 
 
 def recorded_answers(project: Path) -> dict[str, Any]:
@@ -44,7 +49,6 @@ def test_new_with_defaults_renders_the_template_defaults(runner: CliRunner, tmp_
     assert answers["project_name"] == "Demo Service"
     assert answers["project_slug"] == "demo-service"
     assert answers["database"] == "postgresql"
-    assert f"shipyard check {destination}" in result.stdout
 
 
 @pytest.mark.parametrize("preset", list(load_presets()))
@@ -55,8 +59,66 @@ def test_new_with_a_preset_applies_its_answers(preset: str, runner: CliRunner, t
 
     assert result.exit_code == 0, result.output
     answers = recorded_answers(destination)
-    for key, value in load_presets()[preset].answers.items():
-        assert answers[key] == value
+    chosen = load_presets()[preset].answers
+    for key, value in chosen.items():
+        if is_asked(SPECS[key], {**answers, **chosen}):
+            assert answers[key] == value
+        else:  # copier records no answer for a question that does not apply (`when:` false)
+            assert key not in answers
+            assert value == SPECS[key]["default"]
+
+
+NEXT_STEPS = "Next steps:"
+
+
+@pytest.mark.parametrize("quiet", [True, False], ids=["quiet", "verbose"])
+def test_new_prints_one_next_steps_message(quiet: bool, runner: CliRunner, tmp_path: Path) -> None:
+    destination = tmp_path / "service"
+
+    result = runner.invoke(cli.app, ["new", str(destination), "--defaults", *(["-q"] if quiet else [])])
+
+    assert result.exit_code == 0, result.output
+    printed = result.stdout + result.stderr
+    assert printed.count(NEXT_STEPS) == 1, printed
+    assert printed.count("make test") == 1
+    assert f"cd {destination.absolute()}" in printed
+    assert "shipyard check" not in printed  # one message: no second, competing instruction
+
+
+@pytest.mark.parametrize(
+    ("arguments", "needed", "not_needed"),
+    [
+        pytest.param([], ["PostgreSQL", "DATABASE_URL"], ["Redis", "SQLite"], id="postgresql"),
+        pytest.param(["-d", "database=sqlite"], ["SQLite: nothing to run"], ["PostgreSQL"], id="sqlite"),
+        pytest.param(["-d", "cache=redis"], ["PostgreSQL", "Redis", "REDIS_URL"], ["SQLite"], id="redis"),
+    ],
+)
+def test_next_steps_name_the_servers_the_tests_need(
+    arguments: list[str], needed: list[str], not_needed: list[str], runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli.app, ["new", str(tmp_path / "service"), "--defaults", "-q", *arguments])
+
+    assert result.exit_code == 0, result.output
+    steps = result.stdout[result.stdout.index(NEXT_STEPS) :]
+    for word in needed:
+        assert word in steps
+    for word in not_needed:
+        assert word not in steps
+
+
+@pytest.mark.parametrize("question", list(REFUSING))
+def test_a_refused_answer_shows_its_rule_within_70_columns(
+    question: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    data = [f"--data={key}={str(value).lower()}" for key, value in REFUSING[question].items()]
+
+    result = runner.invoke(cli.app, ["new", str(tmp_path / "service"), "--defaults", *data])
+
+    assert_one_line_user_error(result.stderr, result.exit_code, question)
+    line = result.stderr.splitlines()[0]
+    rule = rule_of(question, line.removeprefix("error: "))
+    assert rule in line[:70], f"the rule is cut off by a 70-column terminal: {line!r}"
+    assert len(rule) <= RULE_COLUMNS
 
 
 def test_new_with_data_answers_questions(runner: CliRunner, tmp_path: Path) -> None:
@@ -117,6 +179,25 @@ def test_preset_picker_is_used_on_a_terminal(
     assert recorded_answers(destination)["database"] == "sqlite"
 
 
+def test_custom_in_the_preset_picker_leaves_every_feature_question_to_copier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(presets, "ask_for_preset", lambda available: None)  # the "custom" entry
+    seen: dict[str, object] = {}
+
+    def fake_render(destination: Path, source: object, answers: dict[str, object], **options: object) -> str:
+        seen.update(answers)
+        return ""
+
+    monkeypatch.setattr(cli, "render", fake_render)
+
+    result = CliRunner().invoke(cli.app, ["new", str(tmp_path / "service"), "-q", "-d", "project_name=X"])
+
+    assert result.exit_code == 0, result.output
+    assert seen == {"project_name": "X"}  # nothing preset: copier asks all the rest
+
+
 BAD_INPUT = [
     pytest.param(
         ["--preset", "huge"],
@@ -130,7 +211,7 @@ BAD_INPUT = [
     pytest.param(["-d", "=sqlite"], "--data expects KEY=VALUE", id="empty-key"),
     pytest.param(["-d", "database=mysql"], "choose one of postgresql, sqlite", id="choice"),
     pytest.param(["-d", "python_version=3.9"], "choose one of 3.11, 3.12, 3.13", id="python-choice"),
-    pytest.param(["-d", "project_slug=Bad_Slug"], "project_slug must be lowercase letters", id="slug"),
+    pytest.param(["-d", "project_slug=Bad_Slug"], "project_slug must be a-z, 0-9", id="slug"),
     pytest.param(["-d", "author_email=not-an-email"], "author_email must be an e-mail address", id="email"),
     pytest.param(["-d", "project_name= "], "project_name must not be empty", id="name"),
 ]

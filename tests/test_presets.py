@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from shipyard.errors import ShipyardError
@@ -20,6 +23,7 @@ def test_preset_names_only_existing_questions_and_valid_values(
     assert preset.description
 
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("cache", "rate_limit", "metrics", "tracing", "monitoring", "kubernetes", "backups", "ci")
 
 
@@ -58,3 +62,51 @@ def test_preset_with_a_value_outside_the_choices_is_refused(questions: dict[str,
 def test_unknown_preset_lists_the_known_ones() -> None:
     with pytest.raises(ShipyardError, match="choose one of minimal, standard, production"):
         get_preset("huge")
+
+
+TABLE_START = (
+    "<!-- presets table: generated from presets.yml and copier.yml; tests/test_presets.py checks it -->"
+)
+TABLE_END = "<!-- end of presets table -->"
+
+
+def presets_table(questions: dict[str, Question]) -> str:
+    """docs/cli.md's table: each preset's answers to the feature questions, beside copier.yml's defaults."""
+
+    def cell(value: object) -> str:
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    columns = ["database", *FEATURES]
+    rows = [
+        "| Preset | " + " | ".join(f"`{name}`" for name in columns) + " | What it is for |",
+        "| --- " * (len(columns) + 2) + "|",
+        "| (none) | "
+        + " | ".join(cell(questions[name].default) for name in columns)
+        + " | copier.yml's defaults: what `--defaults` renders without a preset |",
+    ]
+    for preset in load_presets().values():
+        rows.append(
+            f"| `{preset.name}` | "
+            + " | ".join(cell(preset.answers.get(name, questions[name].default)) for name in columns)
+            + f" | {preset.description} |"
+        )
+    return "\n".join(rows)
+
+
+def test_docs_describe_the_presets_as_presets_yml_defines_them(questions: dict[str, Question]) -> None:
+    text = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert TABLE_START in text and TABLE_END in text, f"docs/cli.md lacks the markers {TABLE_START}"
+
+    documented = text[text.index(TABLE_START) + len(TABLE_START) : text.index(TABLE_END)].strip()
+
+    expected = presets_table(questions)
+    assert documented == expected, f"docs/cli.md's presets table is out of date; it should read:\n{expected}"
+
+
+def test_docs_call_no_preset_the_template_defaults_unless_it_is(questions: dict[str, Question]) -> None:
+    text = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    defaults = {name: questions[name].default for name in FEATURES}
+    for preset in load_presets().values():
+        claims = re.search(rf"`{preset.name}`[^|\n]*template defaults", text)
+        answers = {name: preset.answers.get(name, defaults[name]) for name in FEATURES}
+        assert not claims or answers == defaults, f"docs/cli.md: `{preset.name}` is not the template defaults"

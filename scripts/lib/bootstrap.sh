@@ -14,6 +14,11 @@ find_python() {
     return 1
 }
 
+# uv trusts only its bundled certificates by default; the system's store is what pip and git already
+# use here, so a machine behind a TLS-inspecting proxy installs as well (uv sync in `shipyard check`
+# inherits it).
+export UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
+
 install_shipyard() {
     local extra="${1:-}"
     if [ ! -x .venv/bin/python ]; then

@@ -100,8 +100,10 @@ def new(
                     "stdin is not a terminal, so questions cannot be asked; pass --defaults "
                     f"(and --preset/--data to choose answers) or answer {', '.join(unanswered)} with --data"
                 )
-            render(destination, source, answers, defaults=defaults, quiet=quiet)
-    typer.echo(f"Created {destination}. Verify it with: shipyard check {destination}")
+            next_steps = render(destination, source, answers, defaults=defaults, quiet=quiet)
+    # Without --quiet copier printed copier.yml's next steps itself; with it, they come back to print.
+    if next_steps:
+        typer.echo(next_steps)
 
 
 def collect_answers(

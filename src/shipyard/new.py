@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from collections.abc import Mapping
@@ -13,6 +14,8 @@ from copier.errors import CopierAnswersInterrupt, DirtyLocalWarning, UserMessage
 
 from shipyard.errors import ShipyardError
 from shipyard.template_source import TemplateSource
+
+VALIDATION_PREFIX = re.compile(r"Validation error for question '(?P<name>\w+)': (?P<rest>.*)", re.DOTALL)
 
 
 def check_destination(destination: Path) -> Path | None:
@@ -36,14 +39,18 @@ def render(
     *,
     defaults: bool,
     quiet: bool = False,
-) -> None:
-    """Run copier; answers are passed as data, so copier validates them and asks only the rest."""
+) -> str:
+    """Run copier (answers go in as data, so copier validates them and asks only the rest).
+
+    Returns copier.yml's `_message_after_copy` rendered for the answers when `quiet` kept copier from
+    printing it, else "": either way the user sees that one "next steps" message exactly once.
+    """
     created = check_destination(destination)
     try:
         with warnings.catch_warnings():
             # Rendering a checkout with uncommitted edits is the normal way to work on the template.
             warnings.simplefilter("ignore", DirtyLocalWarning)
-            run_copy(
+            worker = run_copy(
                 source.location,
                 destination,
                 data=dict(answers),
@@ -58,10 +65,27 @@ def render(
     except (UserMessageError, ValueError) as error:
         # Copier reports a refused answer (validator, choices, type) as one of these.
         _remove_partial_output(destination, created)
-        raise ShipyardError(str(error)) from error
+        raise ShipyardError(_without_copier_prefix(str(error))) from error
     except BaseException:
         _remove_partial_output(destination, created)
         raise
+    if not quiet:
+        return ""
+    # Copier has no public call for this; its own renderer keeps the answers, `_copier_conf` and the
+    # template's Jinja extensions in scope (tests/test_cli_new.py fails if a copier release drops it).
+    return str(worker._render_string(worker.template.message_after_copy)).strip("\n")
+
+
+def _without_copier_prefix(message: str) -> str:
+    """Drop copier's "Validation error for question 'x': " when the validator's message names x.
+
+    copier.yml's validator messages start with the question and its rule; the prefix would push that
+    rule past the 70 columns a terminal shows of the one-line error.
+    """
+    match = VALIDATION_PREFIX.match(message)
+    if match and match["rest"].startswith(match["name"]):
+        return match["rest"]
+    return message
 
 
 def _remove_partial_output(destination: Path, created: Path | None) -> None:

@@ -46,12 +46,20 @@ def check_preset(preset: Preset, questions: Mapping[str, Question]) -> None:
         require_question(key, questions, origin=f"preset {preset.name!r}").check(value)
 
 
-def ask_for_preset(presets: Mapping[str, Preset]) -> Preset:
-    """Let the user pick a preset with the arrow keys (only called when stdin is a terminal)."""
+# The picker's last entry: no preset, so copier asks every question (features included) itself.
+CUSTOM = "custom"
+CUSTOM_DESCRIPTION = "No preset: answer every question yourself (database and each feature)"
+
+
+def ask_for_preset(presets: Mapping[str, Preset]) -> Preset | None:
+    """Let the user pick a preset, or None for "custom", with the arrow keys (stdin is a terminal)."""
+    if CUSTOM in presets:
+        raise ShipyardError(f"presets.yml must not define {CUSTOM!r}: the picker uses it for no preset")
     choices = [
         questionary.Choice(title=f"{p.name:<11} {p.description}", value=p.name) for p in presets.values()
     ]
+    choices.append(questionary.Choice(title=f"{CUSTOM:<11} {CUSTOM_DESCRIPTION}", value=CUSTOM))
     picked = questionary.select("Start from which preset?", choices=choices, default="standard").ask()
     if picked is None:  # Ctrl-C or Esc
         raise ShipyardError("aborted: no preset chosen")
-    return presets[picked]
+    return None if picked == CUSTOM else presets[picked]
