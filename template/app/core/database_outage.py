@@ -52,7 +52,10 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         orig = getattr(current, "orig", None)
-        current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        if isinstance(orig, BaseException):
+            current = orig
+        else:
+            current = current.__cause__ or current.__context__
 
 
 def _describe(error: BaseException) -> str:
@@ -68,7 +71,7 @@ def _is_transient(error: BaseException, *, raw_network: bool) -> bool:
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return True
     sqlstate = getattr(error, "sqlstate", None)
-    if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES):
+    if isinstance(sqlstate, str) and (sqlstate[:2] == "08" or sqlstate in _TRANSIENT_SQLSTATES):
         return True
     sqlite_name = getattr(error, "sqlite_errorname", None)
     if isinstance(sqlite_name, str) and sqlite_name.startswith(_TRANSIENT_SQLITE):

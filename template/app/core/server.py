@@ -45,7 +45,8 @@ class GracefulServer(uvicorn.Server):
             in_flight=len(self.server_state.tasks),
         )
         # uvicorn cancels what is still running once its wait (0.1 s from now) times out.
-        drain_deadline.start(self.config.timeout_graceful_shutdown)
+        if self.config.timeout_graceful_shutdown is not None:
+            drain_deadline.start(self.config.timeout_graceful_shutdown)
         try:
             await super().shutdown(sockets=sockets)
         finally:

@@ -1,4 +1,4 @@
-"""SQLite outages seen by clients: a locked or read-only file is a 503 with Retry-After, not a 500."""
+"""SQLite outages seen by clients: a locked or read-only file is a 503 with Retry-After."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ async def test_a_read_only_sqlite_file_is_a_503(
     make_settings: MakeSettings, sqlite_file: Path, log_events: LogEvents
 ) -> None:
     # A file opened read-only stands for a volume mounted read-only (chmod does not stop root).
-    settings = make_settings(DATABASE_URL=f"sqlite+aiosqlite:///file:{sqlite_file}?mode=ro&uri=true")
+    settings = make_settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///file:{sqlite_file}?mode=ro&uri=true"
+    )
     async with started(create_app(settings)) as client:
         began = time.monotonic()
         response = await client.post("/items", json=NEW_ITEM)

@@ -110,7 +110,7 @@ SHUTDOWN_LOGGERS = {"app.server", "app.main", "app.lifecycle", "uvicorn.error"}
 async def test_requests_still_running_when_the_drain_timeout_ends_get_a_503(
     database_url: str,
 ) -> None:
-    """SIGTERM with 1 s to drain: a 10 s request is answered 503 + Connection: close, no traceback."""
+    """SIGTERM, 1 s to drain: a 10 s request is answered 503 + Connection: close, no traceback."""
     server_process = ServerProcess(database_url, APP_SHUTDOWN_TIMEOUT_SECONDS="1")
     try:
         await server_process.wait_until_serving()

@@ -1,4 +1,4 @@
-"""Assertions shared by the database outage tests: the 503 a client sees, the line an operator sees."""
+"""Assertions of the database outage tests: the 503 a client sees, the line an operator sees."""
 
 from __future__ import annotations
 
@@ -25,4 +25,5 @@ def assert_logged_once(lines: Iterable[dict[str, Any]], response: httpx.Response
     own = [line for line in lines if line.get("request_id") == request_id]
     assert len(own) == 1, f"{len(own)} log lines for one failed request: {own}"
     assert str(own[0].get("error", "")).startswith("database unavailable"), own[0]
-    assert "exception" not in own[0] and "exc_info" not in own[0], own[0]
+    assert "exception" not in own[0], own[0]
+    assert "exc_info" not in own[0], own[0]

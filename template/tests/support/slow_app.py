@@ -32,7 +32,7 @@ def create_app() -> FastAPI:
     @app.get("/busy")
     async def busy(seconds: float = 1.0) -> dict[str, float]:
         # Holds the event loop, so a signal arriving now is handled inside this request.
-        time.sleep(seconds)
+        time.sleep(seconds)  # noqa: ASYNC251 - blocking is the point
         return {"busy": seconds}
 
     @app.get("/in-flight")
