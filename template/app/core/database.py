@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from app.core.about import about
+from app.core.database_outage import DatabaseUnavailable, outage_reason
 from app.core.settings import DatabaseSettings
 from app.core.turns import Turns
 
@@ -44,12 +45,26 @@ def engine_options(url: URL, settings: DatabaseSettings) -> dict[str, Any]:
         options["connect_args"] = {
             # Waiting for a new connection is bounded like waiting for a pooled one.
             "timeout": settings.pool_timeout_seconds,
+            # The server enforces statement_timeout, but only while it can still talk to us: a
+            # network path gone silent mid-query would leave the request waiting for ever.
+            "command_timeout": client_statement_timeout(settings),
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),
                 "application_name": about().name[:63],
             },
         }
     return options
+
+
+# The client gives up this long after the server's own statement timeout should have answered.
+CLIENT_TIMEOUT_MARGIN_SECONDS = 1.0
+
+
+def client_statement_timeout(settings: DatabaseSettings) -> float | None:
+    """Seconds the driver waits for any answer (None when DATABASE_STATEMENT_TIMEOUT_MS is 0)."""
+    if settings.statement_timeout_ms == 0:
+        return None
+    return settings.statement_timeout_ms / 1000 + CLIENT_TIMEOUT_MARGIN_SECONDS
 
 
 def prepare_sqlite_file(url: URL) -> None:
@@ -117,6 +132,19 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     return engine
 
 
+@asynccontextmanager
+async def _outages_reported() -> AsyncIterator[None]:
+    try:
+        yield
+    except DatabaseUnavailable:
+        raise
+    except Exception as error:
+        reason = outage_reason(error, from_database=True)
+        if reason is None:
+            raise
+        raise DatabaseUnavailable(reason) from error
+
+
 class Database:
     """The engine of one application instance and its two kinds of session.
 
@@ -125,6 +153,8 @@ class Database:
     trip around a read, and a single SELECT still sees one consistent snapshot. A read that needs
     several statements to agree with each other belongs in a transaction. Both wait their turn
     for a connection in arrival order (app.core.turns); the sessionmakers behind them do not.
+    An outage inside either (refused, dropped, timed out, locked) leaves it as
+    DatabaseUnavailable, which the API answers with 503 and Retry-After.
     """
 
     def __init__(self, settings: DatabaseSettings) -> None:
@@ -143,13 +173,13 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A read session, once it is this request's turn for a connection."""
-        async with self._turn(), self.read_sessionmaker() as session:
+        async with _outages_reported(), self._turn(), self.read_sessionmaker() as session:
             yield session
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
         """A write session (commit it), once it is this request's turn for a connection."""
-        async with self._turn(), self.sessionmaker() as session:
+        async with _outages_reported(), self._turn(), self.sessionmaker() as session:
             yield session
 
     def _turn(self) -> AbstractAsyncContextManager[None]:

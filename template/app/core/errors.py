@@ -16,6 +16,7 @@ from app.core.problems import (
     INTERNAL_SERVER_ERROR,
     UNPROCESSABLE,
     FieldError,
+    note_log_reason,
     problem_response,
     status_phrase,
 )
@@ -28,14 +29,23 @@ class ServiceError(Exception):
 
     status_code: ClassVar[int] = 400
 
-    def __init__(self, detail: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        headers: Mapping[str, str] | None = None,
+        log_reason: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = headers
+        # What the operator needs to know (the access log line gets it); never sent to clients.
+        self.log_reason = log_reason
 
 
 async def service_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)  # noqa: S101 - registered for this type only
+    if exc.log_reason is not None:
+        note_log_reason(request.scope, exc.log_reason)
     return problem_response(request.scope, exc.status_code, exc.detail, headers=exc.headers)
 
 

@@ -60,6 +60,19 @@ def request_id_of(scope: Scope) -> str | None:
     return request_id if isinstance(request_id, str) else None
 
 
+_LOG_REASON = "problem_log_reason"
+
+
+def note_log_reason(scope: Scope, reason: str) -> None:
+    """Attach why a request failed to its access log line (one line per failure, no traceback)."""
+    scope.setdefault("state", {})[_LOG_REASON] = reason
+
+
+def log_reason_of(scope: Scope) -> str | None:
+    reason = (scope.get("state") or {}).get(_LOG_REASON)
+    return reason if isinstance(reason, str) else None
+
+
 def build_problem(
     scope: Scope,
     status: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import signal
 import socket
 from types import FrameType
@@ -11,6 +12,7 @@ import uvicorn
 
 from app.core.logging import get_logger
 from app.core.settings import Settings
+from app.core.shutdown import drain_deadline
 
 logger = get_logger("app.server")
 APP_FACTORY = "app.main:create_app"
@@ -20,13 +22,17 @@ class GracefulServer(uvicorn.Server):
     """uvicorn's server, logging each step of its shutdown.
 
     On SIGTERM/SIGINT uvicorn closes the listening sockets (new connections are refused), lets
-    in-flight requests finish for up to timeout_graceful_shutdown seconds, then runs the lifespan
+    in-flight requests finish for up to timeout_graceful_shutdown seconds, then cancels the rest
+    (each answered 503 with Connection: close, see app.core.shutdown) and runs the lifespan
     shutdown, where the app closes its database pool.
     """
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if not self.should_exit:
-            logger.info(
+            # A signal handler runs inside whatever was executing, often a request: in an empty
+            # context its log line does not carry that request's id.
+            contextvars.Context().run(
+                logger.info,
                 "shutdown signal received",
                 signal=signal.Signals(sig).name,
                 grace_seconds=self.config.timeout_graceful_shutdown,
@@ -38,7 +44,13 @@ class GracefulServer(uvicorn.Server):
             "stopped accepting connections; waiting for in-flight requests",
             in_flight=len(self.server_state.tasks),
         )
-        await super().shutdown(sockets=sockets)
+        # uvicorn cancels what is still running once its wait (0.1 s from now) times out.
+        if self.config.timeout_graceful_shutdown is not None:
+            drain_deadline.start(self.config.timeout_graceful_shutdown)
+        try:
+            await super().shutdown(sockets=sockets)
+        finally:
+            drain_deadline.reset()
         logger.info("server stopped")
 
 

@@ -103,6 +103,55 @@ async def test_sigterm_drains_in_flight_requests_then_exits_cleanly(
     assert positions == sorted(positions), f"shutdown steps out of order: {events}"
 
 
+# Loggers of the server's own shutdown steps (not of the requests it is still finishing).
+SHUTDOWN_LOGGERS = {"app.server", "app.main", "app.lifecycle", "uvicorn.error"}
+
+
+async def test_requests_still_running_when_the_drain_timeout_ends_get_a_503(
+    database_url: str,
+) -> None:
+    """SIGTERM, 1 s to drain: a 10 s request is answered 503 + Connection: close, no traceback."""
+    server_process = ServerProcess(database_url, APP_SHUTDOWN_TIMEOUT_SECONDS="1")
+    try:
+        await server_process.wait_until_serving()
+        server = server_process.process
+        async with httpx.AsyncClient(base_url=server_process.base_url, timeout=15) as client:
+            too_slow = asyncio.create_task(client.get("/slow", params={"seconds": 10}))
+
+            async def in_flight() -> bool:
+                return bool((await client.get("/in-flight")).json()["in_flight"] == 1)
+
+            await wait_until(in_flight, 10, "the slow request to arrive")
+            # SIGTERM lands while this request holds the loop, so its handler runs in the
+            # request's context: the shutdown lines must not inherit the request's id.
+            busy = asyncio.create_task(client.get("/busy", params={"seconds": 0.5}))
+            await asyncio.sleep(0.2)
+            server.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            response = await too_slow
+            assert (await busy).status_code == 200
+        elapsed = time.monotonic() - signalled
+
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["connection"] == "close"
+        assert response.headers["retry-after"]
+        assert response.json()["status"] == 503
+        assert elapsed < 5, f"answered {elapsed:.1f} s after SIGTERM with a 1 s drain timeout"
+        assert await asyncio.to_thread(server.wait, 10) == 0, server_process.output()
+
+        output = server_process.output()
+        assert "Traceback" not in output, output
+        lines = server_process.log_lines()
+        assert not [line for line in lines if "exception" in line], output
+        shutdown_lines = [line for line in lines if line.get("logger") in SHUTDOWN_LOGGERS]
+        assert "shutdown signal received" in [line["event"] for line in shutdown_lines]
+        leaked = [line for line in shutdown_lines if "request_id" in line]
+        assert not leaked, f"shutdown lines carry a request's id: {leaked}"
+    finally:
+        server_process.stop()
+
+
 def test_main_refuses_bad_settings_with_exit_code_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,13 +6,19 @@ shows that test is selected, so the process boots while other tests run.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from tests.support.database import PROJECT_ROOT
 
@@ -27,7 +33,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **env_overrides: str) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="server-process-"))
         self.port = free_port()
         self.log_path = self.scratch / "server.log"
@@ -41,6 +47,7 @@ class ServerProcess:
             "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{self.scratch / 'app.db'}",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
+            **env_overrides,
         }
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
@@ -57,6 +64,25 @@ class ServerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text()
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        """The JSON log lines written so far (uvicorn's and ours)."""
+        return [json.loads(line) for line in self.output().splitlines() if line.startswith("{")]
+
+    async def wait_until_serving(self, within: float = 60) -> None:
+        """Return once /healthz answers; fail with the server's output if it never does."""
+        deadline = time.monotonic() + within
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=2) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    break
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"the server never answered /healthz:\n{self.output()}")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -6,6 +6,7 @@ Run as `python -m tests.support.slow_app` with the usual environment variables.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from fastapi import FastAPI
 
@@ -27,6 +28,12 @@ def create_app() -> FastAPI:
         finally:
             in_flight -= 1
         return {"slept": seconds}
+
+    @app.get("/busy")
+    async def busy(seconds: float = 1.0) -> dict[str, float]:
+        # Holds the event loop, so a signal arriving now is handled inside this request.
+        time.sleep(seconds)  # noqa: ASYNC251 - blocking is the point
+        return {"busy": seconds}
 
     @app.get("/in-flight")
     async def count() -> dict[str, int]:

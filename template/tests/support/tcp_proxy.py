@@ -15,6 +15,7 @@ class TcpProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._frozen = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -30,7 +31,12 @@ class TcpProxy:
             writer.transport.abort()
         self._writers.clear()
 
+    def freeze(self) -> None:
+        """Keep every connection open but deliver nothing, like a path that went silent."""
+        self._frozen = True
+
     async def restore(self) -> None:
+        self._frozen = False
         await self.start()
 
     async def _handle(
@@ -52,6 +58,8 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                if self._frozen:
+                    continue  # swallowed: neither side hears from the other
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import get_logger
+from app.core.problems import log_reason_of
 
 logger = get_logger("app.access")
 
@@ -37,6 +38,9 @@ class AccessLogMiddleware:
             route = scope.get("route")
             client = scope.get("client")
             log = logger.info if status < 500 else logger.error
+            # Failures the app explained (e.g. a database outage) say why here, on this one line.
+            reason = log_reason_of(scope)
+            extra = {"error": reason} if reason is not None else {}
             log(
                 "request",
                 method=scope["method"],
@@ -45,4 +49,5 @@ class AccessLogMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 client=client[0] if client else None,
+                **extra,
             )
