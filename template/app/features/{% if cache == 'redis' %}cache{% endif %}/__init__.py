@@ -23,15 +23,12 @@ def install(app: FastAPI) -> None:
     cache = RedisReadCache(client, settings, stats)
     app.state.read_cache = cache
 
-    async def ping() -> None:
-        await client.ping()
-
     # Not critical by default: without Redis the service still answers, from the database.
     register_readiness_check(
         app,
         "cache",
-        ping,
+        cache.ping,
         timeout_seconds=settings.health_timeout_seconds,
         critical=settings.redis_critical,
     )
-    app.state.lifecycle.on_shutdown("closing cache connections", client.aclose)
+    app.state.lifecycle.on_shutdown("closing cache connections", cache.aclose)

@@ -14,30 +14,37 @@ from redis.exceptions import RedisError
 from app.core.logging import get_logger
 from app.core.read_cache import Loader, Model, ReadCache
 from app.features.cache.breaker import Breaker
+from app.features.cache.invalidations import Invalidation, PendingInvalidations
 from app.features.cache.settings import CacheSettings
 from app.features.cache.single_flight import SingleFlight
 from app.features.cache.stats import CacheStats
 
 logger = get_logger("app.cache")
 FAILED: Final = object()
-# More invalidations than this missed during an outage: drop every cached entry instead.
-MAX_PENDING_INVALIDATIONS = 10_000
 SCAN_BATCH = 500
-# Store a value only if no write bumped its generation since the read began (no stale refill).
+# Missed invalidations replayed per pipeline round trip after an outage.
+REPLAY_BATCH = 200
+# Store a value only if no write bumped its generations since the read began (no stale refill).
 STORE_IF_CURRENT = """
-if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
+local stamp = (redis.call('GET', KEYS[3]) or '0') .. '.' .. (redis.call('GET', KEYS[2]) or '0')
+if stamp == ARGV[1] then
   return redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'EX', ARGV[3])
 end
 return 0
 """
 
 
+class CacheBypassed(Exception):
+    """Redis failed recently: requests read the database until the breaker closes again."""
+
+
 class RedisReadCache(ReadCache):
     """Keys: `<prefix>:v<N>:<entity>:<id>` for one entity, `...:<entity>:list:<hash>` for pages.
 
-    Each value carries the generation it was computed under; a write increments the generation of
-    its entity key and of the entity's lists, so older values stop matching at once, even ones a
-    concurrent reader stores after the write.
+    Each value carries the generations it was computed under: the global one (`<prefix>:v<N>:
+    generation`) and its entity's. A write increments the generation of its entity key and of the
+    entity's lists, so older values stop matching at once, even ones a concurrent reader stores
+    after the write; incrementing the global generation makes every value stale in one command.
     """
 
     def __init__(self, redis: Redis, settings: CacheSettings, stats: CacheStats) -> None:
@@ -45,14 +52,17 @@ class RedisReadCache(ReadCache):
         self.settings = settings
         self.stats = stats
         self.base = f"{settings.key_prefix}:v{settings.key_version}"
-        self.breaker = Breaker(settings.retry_interval_seconds)
+        self.global_key = f"{self.base}:generation"
+        self.breaker = Breaker(settings.retry_interval_seconds, self._recover)
         self.flight = SingleFlight()
+        self.pending = PendingInvalidations(settings.max_pending_invalidations)
         self._store = redis.register_script(STORE_IF_CURRENT)
-        self._pending: set[tuple[str, str]] = set()
-        self._forget_all = False
         # A generation counter outlives every value computed under it (see _invalidate).
         self._generation_ttl = 2 * max(settings.ttl_seconds, settings.list_ttl_seconds)
-        self._call_timeout = settings.connect_timeout_seconds + 2 * settings.socket_timeout_seconds
+        # All the Redis work of one request (connect, read, store) shares this budget.
+        self.request_timeout = (
+            settings.connect_timeout_seconds + 2 * settings.socket_timeout_seconds
+        )
 
     def key(self, entity: str, key: str) -> str:
         return f"{self.base}:{entity}:{key}"
@@ -78,28 +88,46 @@ class RedisReadCache(ReadCache):
         return await self._read(value_key, generation_key, ttl, model, load)
 
     async def changed(self, entity: str, key: str) -> None:
-        if await self._call(self._invalidate(entity, key)) is FAILED:
-            # Redis may still hold the old value; forget it as soon as Redis answers again.
-            if len(self._pending) >= MAX_PENDING_INVALIDATIONS:
-                self._forget_all = True
-            else:
-                self._pending.add((entity, key))
+        if await self._call(self._invalidate([(entity, key)]), self._deadline()) is FAILED:
+            # Redis may still hold the old value; recovery forgets it before the cache is used.
+            self.pending.add(entity, key)
 
     async def clear(self) -> None:
-        if await self._call(self._unlink_everything()) is FAILED:
-            self._forget_all = True
+        if await self._call(self._unlink_everything(), self._deadline()) is FAILED:
+            self.pending.forget_everything()
+
+    async def ping(self) -> None:
+        """Readiness: fail at once while the breaker is open, else probe Redis like a read does."""
+        if not self.breaker.closed:
+            raise CacheBypassed(self.breaker.describe())
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                await self.redis.get(self.global_key)
+        except (RedisError, OSError, TimeoutError) as error:
+            self.breaker.failure(error)
+            raise
+
+    async def aclose(self) -> None:
+        await self.breaker.aclose()
+        await self.redis.aclose()
+
+    def _deadline(self) -> float:
+        return asyncio.get_running_loop().time() + self.request_timeout
 
     async def _read(
         self, value_key: str, generation_key: str, ttl: int, model: type[Model], load: Loader[Model]
     ) -> Model:
-        found = await self._call(self.redis.mget(value_key, generation_key))
+        deadline = self._deadline()
+        keys = (value_key, generation_key, self.global_key)
+        found = await self._call(self.redis.mget(*keys), deadline)
         if found is FAILED or not isinstance(found, list):
             self.stats.record("misses")
             return await self.flight.run(value_key, load)
-        value, generation = found[0], found[1] or b"0"
+        value = found[0]
+        stamp = (found[2] or b"0") + b"." + (found[1] or b"0")
         if value is not None:
-            stored_generation, _, payload = bytes(value).partition(b":")
-            if stored_generation == generation:
+            stored_stamp, _, payload = bytes(value).partition(b":")
+            if stored_stamp == stamp:
                 try:
                     cached = model.model_validate_json(payload)
                 except ValidationError:
@@ -111,53 +139,67 @@ class RedisReadCache(ReadCache):
 
         async def load_and_store() -> Model:
             fresh = await load()
-            store = self._store(
-                keys=[value_key, generation_key], args=[generation, fresh.model_dump_json(), ttl]
-            )
-            await self._call(store)
+            store = self._store(keys=keys, args=[stamp, fresh.model_dump_json(), ttl])
+            await self._call(store, deadline)
             return fresh
 
         return await self.flight.run(value_key, load_and_store)
 
-    async def _invalidate(self, entity: str, key: str) -> None:
-        value_key = self.key(entity, key)
-        lists_key = self.key(entity, "lists:gen")
+    async def _invalidate(self, items: list[Invalidation]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
-            for generation_key in (f"{value_key}:gen", lists_key):
+            generation_keys = {self.key(entity, "lists:gen") for entity, _ in items}
+            for entity, key in items:
+                value_key = self.key(entity, key)
+                generation_keys.add(f"{value_key}:gen")
+                pipe.delete(value_key)
+            for generation_key in generation_keys:
                 pipe.incr(generation_key)
                 pipe.expire(generation_key, self._generation_ttl)
-            pipe.delete(value_key)
             await pipe.execute()
 
-    async def _call(self, operation: Awaitable[Any]) -> Any:
-        """Run a Redis operation; FAILED (counted, logged once per outage) if Redis failed."""
+    async def _call(self, operation: Awaitable[Any], deadline: float) -> Any:
+        """Run a Redis operation by `deadline`; FAILED (counted, logged once) if Redis failed."""
         if not self.breaker.closed:
             _discard(operation)
             return FAILED
         try:
-            if self._pending or self._forget_all:
-                await self._replay_invalidations()
-            async with asyncio.timeout(self._call_timeout):
-                result = await operation
+            async with asyncio.timeout_at(deadline):
+                return await operation
         except (RedisError, OSError, TimeoutError) as error:
             _discard(operation)
             self.stats.record("errors")
-            if self.breaker.failed_since is None:
+            if self.breaker.failure(error):
                 logger.warning("cache unavailable, reading the database", error=repr(error))
-            self.breaker.failure()
             return FAILED
-        if self.breaker.success():
-            logger.info("cache available again")
-        return result
 
-    async def _replay_invalidations(self) -> None:
-        if self._forget_all:
-            await self._unlink_everything()
-            self._forget_all = False
-            self._pending.clear()
-        for entity, key in list(self._pending):
-            await self._invalidate(entity, key)
-            self._pending.discard((entity, key))
+    async def _recover(self) -> None:
+        """Run by the breaker's one probing task: Redis answers reads, then the debt is paid."""
+        # Pooled connections may lead to the Redis that went away (or to one that closed them
+        # while it was loading): start afresh, so the first requests do not trip the breaker again.
+        await self.redis.connection_pool.disconnect()
+        async with asyncio.timeout(self.request_timeout):
+            # A read, as requests make (a Redis still loading its data refuses it with LOADING).
+            await self.redis.get(self.global_key)
+        while self.pending:
+            if self.pending.everything:
+                # Clear the flag first: writes during the round trip are then remembered again.
+                self.pending.everything = False
+                try:
+                    async with asyncio.timeout(self.request_timeout):
+                        await self.redis.incr(self.global_key)
+                except BaseException:
+                    self.pending.forget_everything()
+                    raise
+                logger.warning("cache invalidation backlog overflowed; every entry made stale")
+                continue
+            batch = self.pending.take(REPLAY_BATCH)
+            try:
+                async with asyncio.timeout(self.request_timeout):
+                    await self._invalidate(batch)
+            except BaseException:
+                for entity, key in batch:
+                    self.pending.add(entity, key)
+                raise
 
     async def _unlink_everything(self) -> None:
         """Drop every key under this prefix and version (values and generation counters)."""

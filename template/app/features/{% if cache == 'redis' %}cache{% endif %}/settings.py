@@ -38,7 +38,8 @@ class CacheSettings(ServiceSettings):
     socket_timeout_seconds: PositiveFloat = 0.25
     connect_timeout_seconds: PositiveFloat = 0.5
     pool_size: PositiveInt = 20
-    retry_interval_seconds: Annotated[float, Field(ge=0)] = 5
+    retry_interval_seconds: Annotated[float, Field(ge=0)] = 1
+    max_pending_invalidations: PositiveInt = 1000
     health_timeout_seconds: PositiveFloat = 1
     sentinel_hosts: str = ""
     sentinel_master: str = "mymaster"

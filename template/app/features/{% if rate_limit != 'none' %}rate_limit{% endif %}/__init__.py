@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 from limits.aio.storage import MemoryStorage
 
+from app.core.health import register_readiness_check
 from app.core.middleware import add_feature_middleware
 from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
 from app.features.rate_limit.middleware import RateLimitMiddleware
@@ -19,20 +20,23 @@ from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
 INSTALL_ORDER = 30
 REDIS_STORAGE_MODULE = "app.features.rate_limit.redis_storage"
+DEFAULT_PROBE_TIMEOUT_SECONDS = 1.0
 
 
 Close = Callable[[], Awaitable[None]]
+Probe = Callable[[], Awaitable[None]]
 
 
-def create_window(strategy: Strategy) -> tuple[Window, float | None, Close]:
+def create_window(strategy: Strategy) -> tuple[Window, float | None, Close, Probe | None]:
     """Redis when this service was generated with rate_limit=redis, else per-process memory.
 
-    Returns the window counter, how long one check may wait for it, and how to release it.
+    Returns the window counter, how long one check may wait for it, how to release it, and how
+    to check that it answers (None: a memory store cannot fail).
     """
     if importlib.util.find_spec(REDIS_STORAGE_MODULE) is not None:
         module = importlib.import_module(REDIS_STORAGE_MODULE)
-        window, timeout, close = module.create_window(strategy)
-        return window, timeout, close
+        window, timeout, close, probe = module.create_window(strategy)
+        return window, timeout, close, probe
     memory = MemoryStorage()
 
     async def stop_expiry() -> None:
@@ -43,12 +47,12 @@ def create_window(strategy: Strategy) -> tuple[Window, float | None, Close]:
             with contextlib.suppress(asyncio.CancelledError):
                 await timer
 
-    return LimitsWindow(memory, strategy), None, stop_expiry
+    return LimitsWindow(memory, strategy), None, stop_expiry, None
 
 
 def install(app: FastAPI) -> None:
     settings = RateLimitSettings()
-    window, timeout, close = create_window(settings.strategy)
+    window, timeout, close, probe = create_window(settings.strategy)
     stats = RateLimitStats()
     observer = metrics_observer()
     if observer is not None:
@@ -59,4 +63,14 @@ def install(app: FastAPI) -> None:
     add_feature_middleware(
         app, RateLimitMiddleware, limiter=limiter, settings=settings, stats=stats
     )
+    if probe is not None:
+        # Failing closed, a dead store means every request is refused: the instance is not ready.
+        # Failing open, it still serves (without limits): degraded.
+        register_readiness_check(
+            app,
+            "rate_limit",
+            probe,
+            timeout_seconds=timeout or DEFAULT_PROBE_TIMEOUT_SECONDS,
+            critical=not settings.fail_open,
+        )
     app.state.lifecycle.on_shutdown("closing the rate-limit store", close)
