@@ -169,10 +169,10 @@ def _check_database_url(value: str) -> None:
     try:
         url = make_url(value)
         dialect = url.get_dialect()
+    except NoSuchModuleError:  # a subclass of ArgumentError: first
+        raise ValueError("names a database or driver SQLAlchemy does not know") from None
     except ArgumentError:
         raise ValueError("not a database URL") from None
-    except NoSuchModuleError:
-        raise ValueError("names a database or driver SQLAlchemy does not know") from None
     if not getattr(dialect, "is_async", False):
         raise ValueError(
             f"driver {url.drivername!r} is not asyncio-capable "
