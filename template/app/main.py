@@ -20,6 +20,7 @@ from app.core.migrations import install_development_migrations
 from app.core.openapi import install_openapi
 from app.core.read_cache import ReadCache
 from app.core.settings import Settings
+from app.core.settings_check import check_or_exit
 from app.items.router import router as items_router
 
 logger = get_logger("app.main")
@@ -44,8 +45,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service; settings default to the environment (refusing unsafe production ones)."""
-    settings = settings or Settings.load()
+    """Build the service; settings default to the environment (refusing unsafe production ones).
+
+    Without settings (uvicorn's factory path) a refused configuration exits 2 with one line per
+    problem, as `python -m app` does, instead of a traceback.
+    """
+    settings = settings or check_or_exit().settings
     settings.check_production_safety()
     configure_logging(settings)
     info = about()

@@ -18,15 +18,18 @@ class FeatureError(Exception):
     """A package under the features package does not follow the feature recipe."""
 
 
-def discover_features(package: str | None = None) -> list[ModuleType]:
-    """Every sub-package of `package`, sorted by its INSTALL_ORDER (then name, for stable ties)."""
+def feature_package_names(package: str | None = None) -> list[str]:
+    """The full names of the sub-packages of `package` (the features present), not imported."""
     package_name = package or FEATURES_PACKAGE
     root = importlib.import_module(package_name)
-    modules = [
-        importlib.import_module(f"{package_name}.{info.name}")
-        for info in pkgutil.iter_modules(root.__path__)
-        if info.ispkg
+    return [
+        f"{package_name}.{info.name}" for info in pkgutil.iter_modules(root.__path__) if info.ispkg
     ]
+
+
+def discover_features(package: str | None = None) -> list[ModuleType]:
+    """Every sub-package of `package`, sorted by its INSTALL_ORDER (then name, for stable ties)."""
+    modules = [importlib.import_module(name) for name in feature_package_names(package)]
     for module in modules:
         if not isinstance(getattr(module, "INSTALL_ORDER", None), int):
             raise FeatureError(f"feature {module.__name__} needs a module-level INSTALL_ORDER: int")

@@ -3,20 +3,51 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AliasPath,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 - the placeholder that production refuses
 MIN_SECRET_KEY_LENGTH = 32
 DEVELOPMENT_DATABASE_URL = "sqlite+aiosqlite:///./var/app.db"
+DATABASE_URL_EXAMPLE = "postgresql+asyncpg://user:password@db-host:5432/dbname"
+
+if TYPE_CHECKING:
+    from app.core.settings_check import ConfigurationReport
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+def url_with_scheme(*schemes: str) -> AfterValidator:
+    """For `Annotated[str, url_with_scheme("https")]`: a URL with one of these schemes."""
+    expected = ", ".join(f"{scheme}://" for scheme in schemes[:-1])
+    expected = f"{expected} or {schemes[-1]}://" if expected else f"{schemes[-1]}://"
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise ValueError(f"not a valid {expected} URL (check its port)") from None
+        if parts.scheme.lower() not in schemes or not (parts.netloc or parts.path):
+            raise ValueError(f"not a {expected} URL")
+        return value
+
+    return AfterValidator(check)
 
 
 class ServiceSettings(BaseSettings):
@@ -27,10 +58,30 @@ class ServiceSettings(BaseSettings):
     )
 
     @classmethod
+    def env_var_name(cls, field_name: str) -> str:
+        """The variable pydantic-settings reads for a field: its alias, else prefix + name."""
+        field = cls.model_fields[field_name]
+        alias = field.validation_alias if field.validation_alias is not None else field.alias
+        if isinstance(alias, AliasChoices):
+            alias = alias.choices[0]  # the documented name; later ones are accepted too
+        if isinstance(alias, AliasPath):
+            alias = str(alias.path[0])
+        if isinstance(alias, str):
+            return alias.upper()
+        return f"{cls.model_config.get('env_prefix', '')}{field_name}".upper()
+
+    @classmethod
     def env_var_names(cls) -> list[str]:
         """The environment variables this class reads, in declaration order."""
-        prefix = str(cls.model_config.get("env_prefix", ""))
-        return [f"{prefix}{name}".upper() for name in cls.model_fields]
+        return [cls.env_var_name(name) for name in cls.model_fields]
+
+    def check_with_core(self, core: Settings) -> list[str]:
+        """Problems that show only next to the core settings (e.g. APP_WORKERS), one line each.
+
+        Each line starts with the variable to change and says what to set. Checked at startup
+        (and by `python -m app check-config`) with every other setting.
+        """
+        return []
 
 
 class AppSettings(ServiceSettings):
@@ -82,16 +133,23 @@ class DatabaseSettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="DATABASE_")
 
-    url: str = ""
+    url: str = Field(default="", examples=[DATABASE_URL_EXAMPLE])
     pool_size: PositiveInt = 20
     # Overflow connections are closed as they come back while the pool is full, so sustained load
     # above pool_size opens and closes them constantly (docs/runbook.md). Off unless asked for.
     max_overflow: NonNegativeInt = 0
     pool_timeout_seconds: PositiveFloat = 30
-    pool_recycle_seconds: int = 1800
+    pool_recycle_seconds: Annotated[int, Field(ge=-1)] = 1800  # -1: never recycle
     pool_pre_ping: bool = True
     statement_timeout_ms: NonNegativeInt = 10000
     health_timeout_seconds: PositiveFloat = 2
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value:
+            _check_database_url(value)
+        return value
 
     @property
     def is_sqlite(self) -> bool:
@@ -103,8 +161,35 @@ class DatabaseSettings(ServiceSettings):
         return self.url or DEVELOPMENT_DATABASE_URL
 
 
+def _check_database_url(value: str) -> None:
+    # Imported here: SQLAlchemy is only needed once a URL is actually set.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(value)
+        dialect = url.get_dialect()
+    except NoSuchModuleError:  # a subclass of ArgumentError: first
+        raise ValueError("names a database or driver SQLAlchemy does not know") from None
+    except ArgumentError:
+        raise ValueError("not a database URL") from None
+    if not getattr(dialect, "is_async", False):
+        raise ValueError(
+            f"driver {url.drivername!r} is not asyncio-capable "
+            "(use postgresql+asyncpg:// or sqlite+aiosqlite://)"
+        )
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise ValueError(f"driver {url.drivername!r} is not installed in this service") from None
+
+
 class ConfigurationError(Exception):
-    """Settings that are invalid or unsafe; the message names each variable and the fix."""
+    """Settings that are invalid or unsafe: one line per problem, each naming its variable."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -125,21 +210,16 @@ class Settings:
 
     @classmethod
     def load(cls, env_file: str | None = ".env") -> Settings:
-        """Read every section from the environment; ConfigurationError lists all problems."""
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for name, section in cls.sections.items():
-            try:
-                values[name] = section(_env_file=env_file)
-            except ValidationError as error:
-                problems += _describe_validation_error(section, error)
-        if problems:
-            raise ConfigurationError(
-                "Invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems)
-            )
-        settings = cls(**values)
-        settings.check_production_safety()
-        return settings
+        """Read and check every settings class, the features' too; ConfigurationError lists all."""
+        return cls.check(env_file).settings
+
+    @classmethod
+    def check(cls, env_file: str | None = ".env") -> ConfigurationReport:
+        """Like load(), also saying which features and how many variables were checked."""
+        # Imported here: the check imports the feature packages, which import this module.
+        from app.core.settings_check import check_configuration
+
+        return check_configuration(env_file)
 
     @property
     def is_production(self) -> bool:
@@ -151,21 +231,21 @@ class Settings:
         secret = self.app.secret_key.get_secret_value()
         if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH:
             problems.append(
-                "APP_SECRET_KEY is the default or shorter than "
-                f"{MIN_SECRET_KEY_LENGTH} characters: set it to a long random string, e.g. the "
-                'output of: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+                f"APP_SECRET_KEY is the default or shorter than {MIN_SECRET_KEY_LENGTH} "
+                "characters, refused in production: set a long random string, e.g. the output of: "
+                'python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         if self.app.debug:
-            problems.append("APP_DEBUG is true: set APP_DEBUG=false")
+            problems.append("APP_DEBUG is true, refused in production: set APP_DEBUG=false")
         if "*" in self.security.cors_origins:
             problems.append(
-                'CORS_ALLOW_ORIGINS contains "*": list the allowed origins instead, e.g. '
-                "CORS_ALLOW_ORIGINS=https://app.example.com"
+                'CORS_ALLOW_ORIGINS contains "*", refused in production: list the allowed '
+                "origins instead, e.g. CORS_ALLOW_ORIGINS=https://app.example.com"
             )
         if not self.database.url or self.database.is_sqlite:
             problems.append(
-                "DATABASE_URL is unset or SQLite: set it to a PostgreSQL URL, e.g. "
-                "DATABASE_URL=postgresql+asyncpg://user:password@db-host:5432/dbname"
+                "DATABASE_URL is unset or SQLite, refused in production: set a PostgreSQL URL, "
+                f"e.g. DATABASE_URL={DATABASE_URL_EXAMPLE}"
             )
         return problems
 
@@ -175,15 +255,4 @@ class Settings:
             return
         problems = self.production_problems()
         if problems:
-            raise ConfigurationError(
-                "Refusing to start with APP_ENV=production and unsafe settings:\n"
-                + "\n".join(f"  - {problem}" for problem in problems)
-            )
-
-
-def _describe_validation_error(section: type[ServiceSettings], error: ValidationError) -> list[str]:
-    prefix = str(section.model_config.get("env_prefix", ""))
-    return [
-        f"{prefix}{'.'.join(str(part) for part in detail['loc'])}".upper() + f": {detail['msg']}"
-        for detail in error.errors()
-    ]
+            raise ConfigurationError(*problems)

@@ -8,7 +8,11 @@ The recipe for a feature `example` (added by the template when its question is a
   readiness checks (`app.core.health.register_readiness_check`) and lifecycle hooks
   (`app.state.lifecycle.on_startup/on_shutdown`).
 - Its configuration is a pydantic-settings class subclassing `app.core.settings.ServiceSettings`
-  with its own env prefix, so the configuration tests and .env.example pick it up.
+  with its own env prefix, so the configuration tests and .env.example pick it up. The startup
+  check (app.core.settings_check) imports every module of the package and validates each such
+  class with the core's: state constraints in the field types and validators so a bad value stops
+  the start naming its variable, and override `check_with_core` for rules that involve core
+  settings (e.g. APP_WORKERS).
 - Its tests live in `tests/features/test_example.py`.
 
 Nothing else names a feature: create_app discovers whatever packages are here.

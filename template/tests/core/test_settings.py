@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
 from app.core.about import about
+from app.core.features import feature_package_names
 from app.core.settings import (
     DEVELOPMENT_DATABASE_URL,
     ConfigurationError,
     DatabaseSettings,
     Settings,
 )
-from tests.support.database import PROJECT_ROOT
+from tests.support.entry_point import (
+    CONSOLE_SCRIPT,
+    PYTHON_M_APP,
+    UVICORN_FACTORY,
+    call_main,
+    lines_naming,
+    malformed_settings,
+    run_all,
+)
+
+MALFORMED = malformed_settings()
 
 SAFE_PRODUCTION = {
     "APP_ENV": "production",
@@ -104,9 +114,8 @@ def test_production_refuses_each_unsafe_setting(
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
         load(monkeypatch, **{**SAFE_PRODUCTION, **unsafe})
-    message = str(caught.value)
-    assert named in message
-    assert message.count("\n  - ") == 1, "only the unsafe setting is named"
+    assert len(caught.value.problems) == 1, "only the unsafe setting is named"
+    assert caught.value.problems[0].startswith(named)
 
 
 def test_production_names_every_unsafe_setting_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,24 +127,120 @@ def test_production_names_every_unsafe_setting_at_once(monkeypatch: pytest.Monke
     assert "postgresql+asyncpg://" in message, "says what to set DATABASE_URL to"
 
 
-def test_python_dash_m_app_refuses_unsafe_production_without_traceback() -> None:
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("APP_", "DATABASE_"))
-    }
-    env.update(APP_ENV="production")
-    result = subprocess.run(
-        [sys.executable, "-m", "app"],
-        cwd=PROJECT_ROOT / "tests",  # no .env there, whatever the developer keeps at the root
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+def test_python_dash_m_app_refuses_unsafe_production_without_traceback(
+    entry_points: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = entry_points["production"]
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "APP_SECRET_KEY" in result.stderr
-    assert "DATABASE_URL" in result.stderr
+    assert lines_naming(result.stderr, "APP_SECRET_KEY")
+    assert lines_naming(result.stderr, "DATABASE_URL")
+
+
+def test_every_typed_variable_has_a_malformed_value() -> None:
+    # Guards the tests below against passing vacuously: core and feature variables are there.
+    assert {"APP_PORT", "LOG_LEVEL", "DATABASE_POOL_SIZE"} <= set(MALFORMED)
+    for feature in feature_package_names():
+        prefix = feature.rpartition(".")[2].upper() + "_"
+        assert any(name.startswith(prefix) for name in MALFORMED), f"no {prefix}* variable"
+
+
+@pytest.mark.parametrize(("variable", "value"), sorted(MALFORMED.items()))
+def test_a_malformed_variable_stops_the_start_with_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    variable: str,
+    value: str,
+) -> None:
+    code, stderr = call_main(monkeypatch, capsys, tmp_path, **{variable: value})
+    assert code == 2
+    assert stderr.count("\n") == 1, f"one line, about {variable} only:\n{stderr}"
+    assert lines_naming(stderr, variable), stderr
+    assert "; set " in stderr, f"says what to set:\n{stderr}"
+
+
+@pytest.fixture(scope="module")
+def entry_points() -> dict[str, subprocess.CompletedProcess[str]]:
+    """Each way of starting the service, run once (at the same time): the tests read the results."""
+    return run_all(
+        {
+            "all malformed": (PYTHON_M_APP, MALFORMED),
+            **{
+                " ".join(command): (command, {"APP_PORT": "abc", "DATABASE_URL": "nonsense"})
+                for command in (CONSOLE_SCRIPT, UVICORN_FACTORY)
+            },
+            "check-config": ((*PYTHON_M_APP, "check-config"), {}),
+            "production": (PYTHON_M_APP, {"APP_ENV": "production"}),
+        }
+    )
+
+
+def test_every_malformed_variable_is_reported_at_once(
+    entry_points: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = entry_points["all malformed"]
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(MALFORMED), "one line per variable, nothing else"
+    for variable in MALFORMED:
+        assert len(lines_naming(result.stderr, variable)) == 1, f"{variable}:\n{result.stderr}"
+
+
+@pytest.mark.parametrize("command", [CONSOLE_SCRIPT, UVICORN_FACTORY], ids=["app", "uvicorn"])
+def test_the_other_entry_points_refuse_bad_settings_the_same_way(
+    entry_points: dict[str, subprocess.CompletedProcess[str]], command: tuple[str, ...]
+) -> None:
+    result = entry_points[" ".join(command)]
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 2, result.stderr
+    assert "not a whole number" in lines_naming(result.stderr, "APP_PORT")[0]
+    assert "not a database URL" in lines_naming(result.stderr, "DATABASE_URL")[0]
+
+
+def test_check_config_accepts_the_defaults_and_names_every_feature(
+    entry_points: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = entry_points["check-config"]
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("configuration OK"), result.stdout
+    for feature in feature_package_names():
+        assert feature.rpartition(".")[2] in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("nonsense", "not a database URL"),
+        ("postgresql://app:secret@db/app", "not asyncio-capable"),
+        ("nosuchdb+driver://db/app", "does not know"),
+    ],
+)
+def test_database_url_must_be_one_the_service_can_use(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load(monkeypatch, DATABASE_URL=value)
+    [line] = caught.value.problems
+    assert line.startswith("DATABASE_URL")
+    assert problem in line
+    assert "secret" not in line, "a password in the URL is not echoed"
+
+
+def test_values_of_secrets_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load(monkeypatch, APP_ENV="production", APP_SECRET_KEY="hunter2")
+    assert "hunter2" not in str(caught.value)
+
+
+def test_long_values_are_shortened_to_keep_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load(monkeypatch, LOG_LEVEL="X" * 500 + "\nsecond line")
+    [line] = caught.value.problems
+    assert "\n" not in line
+    assert len(line) < 300
 
 
 def test_settings_classes_list_their_environment_variables() -> None:

@@ -12,11 +12,10 @@ from app.features.metrics.exposition import (
     METRICS_PATH,
     forget_worker_on_shutdown,
     mount_metrics_route,
-    multiprocess_dir,
     serve_on_port,
 )
 from app.features.metrics.middleware import MetricsMiddleware
-from app.features.metrics.settings import MULTIPROC_DIR_VARIABLE, MetricsSettings
+from app.features.metrics.settings import MetricsSettings
 
 INSTALL_ORDER = 20
 
@@ -28,13 +27,10 @@ def install(app: FastAPI) -> None:
     if not settings.enabled:
         return
     core = app.state.settings
-    if core.app.workers > 1 and multiprocess_dir() is None:
-        # Each worker would report only its own share, and scrapes would hop between them.
-        raise ConfigurationError(
-            f"APP_WORKERS={core.app.workers} needs {MULTIPROC_DIR_VARIABLE}: set it in the "
-            "process environment to an empty directory the workers can write, e.g. "
-            f"{MULTIPROC_DIR_VARIABLE}=/tmp/prometheus-multiproc"
-        )
+    # Already refused at startup; checked again for an app built from settings made in code.
+    problems = settings.check_with_core(core)
+    if problems:
+        raise ConfigurationError(*problems)
     # Probes come from the orchestrator every few seconds: counted, they would dilute the error
     # ratio and latency the alerts watch, and a quiet service would look busy.
     add_feature_middleware(app, MetricsMiddleware, skip_paths=(METRICS_PATH, *PROBE_PATHS))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from app.core.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from app.core.settings import Settings
 
 MULTIPROC_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -19,6 +23,26 @@ class MetricsSettings(ServiceSettings):
 
     enabled: bool = True
     port: Annotated[int, Field(ge=0, le=65535)] = 0
+
+    def check_with_core(self, core: Settings) -> list[str]:
+        """Several workers need a shared directory; a separate port must not be the app's."""
+        if not self.enabled:
+            return []
+        problems = []
+        # prometheus_client reads the process environment (not .env), so this does too.
+        if core.app.workers > 1 and not os.environ.get(MULTIPROC_DIR_VARIABLE):
+            # Each worker would report only its own share, and scrapes would hop between them.
+            problems.append(
+                f"{MULTIPROC_DIR_VARIABLE} is unset with APP_WORKERS={core.app.workers}: set it "
+                "in the process environment to an empty directory the workers can write, e.g. "
+                f"{MULTIPROC_DIR_VARIABLE}=/tmp/prometheus-multiproc"
+            )
+        if self.port == core.app.port:
+            problems.append(
+                f"METRICS_PORT={self.port} is also APP_PORT: set another port, or "
+                "METRICS_PORT=0 to serve /metrics on the application's port"
+            )
+        return problems
 
 
 class PrometheusClientSettings(ServiceSettings):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from limits import RateLimitItem, parse
 from pydantic import Field, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from app.core.about import about
 from app.core.settings import ServiceSettings
@@ -22,21 +22,27 @@ def _default_prefix() -> str:
     return about().name.lower().replace(" ", "-") + "-rate-limit"
 
 
+ROUTES_EXAMPLE = '{"POST /items": "10/minute"}'
+LIMIT_FORM = 'a rate limit such as "100/minute" or "5/second"'
+
+
 def parse_limit(text: str) -> RateLimitItem:
     """A limits string such as "100/minute"; ValueError naming the expected form otherwise."""
     try:
         return parse(text)
     except ValueError:
-        raise ValueError(
-            f'{text!r} is not a rate limit such as "100/minute" or "5/second"'
-        ) from None
+        raise ValueError(f"not {LIMIT_FORM}") from None
 
 
 def parse_networks(text: str) -> list[Network]:
     """Comma-separated IPs and CIDRs as networks (a bare IP is a /32 or /128)."""
-    return [
-        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
-    ]
+    networks = []
+    for part in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"{part!r} is not an IP address or CIDR network") from None
+    return networks
 
 
 class RateLimitSettings(ServiceSettings):
@@ -46,10 +52,13 @@ class RateLimitSettings(ServiceSettings):
 
     default: str = "100/minute"
     write: str = "20/minute"
-    routes: dict[str, str] = Field(default_factory=dict)
+    # NoDecode: the validator below parses the JSON, so a bad value is reported by its variable.
+    routes: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, examples=[ROUTES_EXAMPLE]
+    )
     strategy: Strategy = "moving-window"
-    allowlist: str = ""
-    trusted_proxies: str = ""
+    allowlist: str = Field(default="", examples=["10.0.0.0/8,192.0.2.7"])
+    trusted_proxies: str = Field(default="", examples=["10.0.0.0/8"])
     fail_open: bool = True
     key_prefix: str = Field(default_factory=_default_prefix, min_length=1)
 
@@ -63,14 +72,20 @@ class RateLimitSettings(ServiceSettings):
     @classmethod
     def _parse_routes(cls, value: Any) -> Any:
         if isinstance(value, str):
-            value = json.loads(value or "{}")
+            try:
+                value = json.loads(value or "{}")
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not valid JSON ({error.msg} at character {error.pos})") from None
         if not isinstance(value, dict):
-            raise ValueError('must be a JSON object such as {"POST /items": "10/minute"}')
+            raise ValueError(f"must be a JSON object such as {ROUTES_EXAMPLE}")
         for route, limit in value.items():
             method, _, path = str(route).partition(" ")
             if method.upper() not in METHODS or not path.startswith("/"):
                 raise ValueError(f'{route!r} must be "METHOD /route/template", e.g. "POST /items"')
-            parse_limit(str(limit))
+            try:
+                parse_limit(str(limit))
+            except ValueError:
+                raise ValueError(f"{route!r}: {limit!r} is not {LIMIT_FORM}") from None
         return value
 
     @field_validator("allowlist", "trusted_proxies")

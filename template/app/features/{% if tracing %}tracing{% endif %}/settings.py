@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from app.core.settings import PositiveFloat, PositiveInt, ServiceSettings
+from app.core.settings import PositiveFloat, PositiveInt, ServiceSettings, url_with_scheme
 
 DEVELOPMENT_SAMPLE_RATIO = 1.0
 PRODUCTION_SAMPLE_RATIO = 0.1
@@ -19,9 +19,15 @@ class TracingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRACING_")
 
     enabled: bool = True
-    otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
-    otlp_headers: str = ""
-    sample_ratio: Annotated[float | None, Field(ge=0, le=1)] = None
+    # The exporter speaks OTLP over HTTP: any other URL would fail on every export, not at start.
+    otlp_endpoint: Annotated[str, url_with_scheme("http", "https")] = (
+        "http://127.0.0.1:4318/v1/traces"
+    )
+    # May carry an API key: a rejected value is never echoed back.
+    otlp_headers: str = Field(default="", json_schema_extra={"sensitive": True})
+    sample_ratio: Annotated[float | None, Field(ge=0, le=1, examples=[PRODUCTION_SAMPLE_RATIO])] = (
+        None
+    )
     export_timeout_seconds: PositiveFloat = 2
     max_queue_size: PositiveInt = 2048
 
