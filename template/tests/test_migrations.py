@@ -26,6 +26,7 @@ from app.core.migrations import (
     upgrade_to_head,
 )
 from app.models import Base
+from tests.conftest import environment_for_tests
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
 
@@ -72,18 +73,19 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
     # Several workers need it in renders with metrics (the others ignore it).
     metrics_directory = tmp_path / "metrics"
     metrics_directory.mkdir()
+    # The test settings (Redis, key prefixes) on a fresh SQLite file, as a development server.
     env = {
         **os.environ,
-        "APP_ENV": "development",
-        "APP_PORT": str(port),
-        # Two workers start together: both migrate at startup, one after the other.
-        "APP_WORKERS": "2",
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_directory),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
-        "LOG_FORMAT": "json",
-        # Keys of their own on a shared Redis, in renders with a Redis feature (ignored otherwise).
-        "CACHE_KEY_PREFIX": f"test-dev-{port}",
-        "RATE_LIMIT_KEY_PREFIX": f"test-dev-{port}",
+        **environment_for_tests(
+            f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+            APP_ENV="development",
+            APP_PORT=str(port),
+            # Two workers start together: both migrate at startup, one after the other.
+            APP_WORKERS="2",
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_directory),
+            # No collector runs here; its export errors are not what this test looks for.
+            TRACING_ENABLED="false",
+        ),
     }
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
