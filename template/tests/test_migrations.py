@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,8 +19,14 @@ from sqlalchemy import Connection, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.migrations import describe_missing, missing_revisions
+from app.core.migrations import (
+    describe_missing,
+    migration_lock,
+    missing_revisions,
+    upgrade_to_head,
+)
 from app.models import Base
+from tests.conftest import environment_for_tests
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
 
@@ -52,6 +59,9 @@ async def test_migrated_schema_matches_the_models(database_url: str) -> None:
     )
 
 
+SERVER_START_SECONDS = 90
+
+
 def _accepts_connections(port: int) -> bool:
     # A bare TCP connect, not an HTTP request: the POST below must be the first request served.
     try:
@@ -63,15 +73,16 @@ def _accepts_connections(port: int) -> bool:
 
 def test_development_server_migrates_before_its_first_request(tmp_path: Path) -> None:
     port = free_port()
+    # The test settings (Redis, key prefixes) on a fresh SQLite file, as a development server.
     env = {
         **os.environ,
-        "APP_ENV": "development",
-        "APP_PORT": str(port),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
-        "LOG_FORMAT": "json",
-        # Keys of their own on a shared Redis, in renders with a Redis feature (ignored otherwise).
-        "CACHE_KEY_PREFIX": f"test-dev-{port}",
-        "RATE_LIMIT_KEY_PREFIX": f"test-dev-{port}",
+        **environment_for_tests(
+            f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+            APP_ENV="development",
+            APP_PORT=str(port),
+            # No collector runs here; its export errors are not what this test looks for.
+            TRACING_ENABLED="false",
+        ),
     }
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
@@ -87,7 +98,8 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
         return log_path.read_text()[-3000:]
 
     try:
-        deadline = time.monotonic() + 30
+        # Generous: a loaded CI machine with coverage in the child can take many seconds to boot.
+        deadline = time.monotonic() + SERVER_START_SECONDS
         while not _accepts_connections(port):
             assert server.poll() is None, f"server exited early:\n{output()}"
             assert time.monotonic() < deadline, f"server did not listen:\n{output()}"
@@ -98,6 +110,8 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
         assert created.status_code == 201, f"{created.text}\n{output()}"
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
         assert ready.status_code == 200, ready.text
+        errors = [line for line in output().splitlines() if '"level": "error"' in line]
+        assert not errors, "the server logged errors:\n" + "\n".join(errors)
     finally:
         server.terminate()
         try:
@@ -124,3 +138,18 @@ def test_missing_revisions_names_those_after_the_databases_oldest_first(tmp_path
     assert missing_revisions(script, ("0004",)) == []
     described = describe_missing(script, ["0002", "0003"])
     assert "0002 (Step 0002.), 0003 (Step 0003.)" in described
+
+
+def test_development_upgrades_take_turns(tmp_path: Path) -> None:
+    # Workers starting together each upgrade at startup; one waits while another migrates.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    sync_url = make_url(url).set(drivername="sqlite")
+    with migration_lock(url):
+        upgrade = threading.Thread(target=upgrade_to_head, args=(url,))
+        upgrade.start()
+        upgrade.join(timeout=1)
+        assert upgrade.is_alive(), "an upgrade ran while another held the lock"
+        assert "items" not in inspect(create_engine(sync_url)).get_table_names()
+    upgrade.join(timeout=30)
+    assert not upgrade.is_alive()
+    assert "items" in inspect(create_engine(sync_url)).get_table_names()
