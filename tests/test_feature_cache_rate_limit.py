@@ -48,7 +48,8 @@ RATE_LIMIT_VARIABLES = [
     *("RATE_LIMIT_TRUSTED_PROXIES", "RATE_LIMIT_FAIL_OPEN"),
 ]
 RATE_LIMIT_REDIS_VARIABLES = ["RATE_LIMIT_REDIS_TIMEOUT_SECONDS"]
-ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)=", re.MULTILINE)
+# A variable line of .env.example: `NAME=default`, or `# NAME=example` left commented out.
+ASSIGNMENT = re.compile(r"^(?:# )?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
 def answers_of(configuration: str) -> dict[str, Any]:

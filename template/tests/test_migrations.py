@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,8 +19,14 @@ from sqlalchemy import Connection, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.migrations import describe_missing, missing_revisions
+from app.core.migrations import (
+    describe_missing,
+    migration_lock,
+    missing_revisions,
+    upgrade_to_head,
+)
 from app.models import Base
+from tests.conftest import environment_for_tests
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
 
@@ -63,15 +70,22 @@ def _accepts_connections(port: int) -> bool:
 
 def test_development_server_migrates_before_its_first_request(tmp_path: Path) -> None:
     port = free_port()
+    # Several workers need it in renders with metrics (the others ignore it).
+    metrics_directory = tmp_path / "metrics"
+    metrics_directory.mkdir()
+    # The test settings (Redis, key prefixes) on a fresh SQLite file, as a development server.
     env = {
         **os.environ,
-        "APP_ENV": "development",
-        "APP_PORT": str(port),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
-        "LOG_FORMAT": "json",
-        # Keys of their own on a shared Redis, in renders with a Redis feature (ignored otherwise).
-        "CACHE_KEY_PREFIX": f"test-dev-{port}",
-        "RATE_LIMIT_KEY_PREFIX": f"test-dev-{port}",
+        **environment_for_tests(
+            f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+            APP_ENV="development",
+            APP_PORT=str(port),
+            # Two workers start together: both migrate at startup, one after the other.
+            APP_WORKERS="2",
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_directory),
+            # No collector runs here; its export errors are not what this test looks for.
+            TRACING_ENABLED="false",
+        ),
     }
     log_path = tmp_path / "server.log"
     with log_path.open("w") as log:
@@ -98,6 +112,8 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
         assert created.status_code == 201, f"{created.text}\n{output()}"
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
         assert ready.status_code == 200, ready.text
+        errors = [line for line in output().splitlines() if '"level": "error"' in line]
+        assert not errors, "a worker failed to start:\n" + "\n".join(errors)
     finally:
         server.terminate()
         try:
@@ -124,3 +140,18 @@ def test_missing_revisions_names_those_after_the_databases_oldest_first(tmp_path
     assert missing_revisions(script, ("0004",)) == []
     described = describe_missing(script, ["0002", "0003"])
     assert "0002 (Step 0002.), 0003 (Step 0003.)" in described
+
+
+def test_development_upgrades_take_turns(tmp_path: Path) -> None:
+    # Workers starting together each upgrade at startup; one waits while another migrates.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    sync_url = make_url(url).set(drivername="sqlite")
+    with migration_lock(url):
+        upgrade = threading.Thread(target=upgrade_to_head, args=(url,))
+        upgrade.start()
+        upgrade.join(timeout=1)
+        assert upgrade.is_alive(), "an upgrade ran while another held the lock"
+        assert "items" not in inspect(create_engine(sync_url)).get_table_names()
+    upgrade.join(timeout=30)
+    assert not upgrade.is_alive()
+    assert "items" in inspect(create_engine(sync_url)).get_table_names()

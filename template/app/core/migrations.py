@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,10 +119,33 @@ def _current_heads(connection: Connection) -> tuple[str, ...]:
 
 
 def upgrade_to_head(database_url: str) -> None:
-    """`alembic upgrade head` on `database_url`, as `make migrate` runs it."""
+    """`alembic upgrade head` on `database_url`, one process at a time (see migration_lock)."""
     from alembic import command
 
-    command.upgrade(alembic_config(database_url), "head")
+    with migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), "head")
+
+
+@contextmanager
+def migration_lock(database_url: str) -> Iterator[None]:
+    """Hold the lock of this database's migrations (processes on this machine take turns).
+
+    Workers started together (APP_WORKERS > 1) would otherwise race to create the same tables;
+    with the lock the second finds the schema at head and has nothing to do.
+    """
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"app-migrations-{digest}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def install_development_migrations(app: FastAPI) -> None:
