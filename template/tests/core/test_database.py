@@ -29,6 +29,15 @@ def test_postgresql_pool_and_server_side_timeouts() -> None:
     assert options["pool_pre_ping"] is False
     assert options["connect_args"]["timeout"] == 7
     assert options["connect_args"]["server_settings"]["statement_timeout"] == "1500"
+    # The client gives up too, a second after the server should have: a silent network is bounded.
+    assert options["connect_args"]["command_timeout"] == 2.5
+
+
+def test_no_client_timeout_when_the_statement_timeout_is_off() -> None:
+    options = engine_options(
+        make_url("postgresql+asyncpg://app@db/app"), settings(statement_timeout_ms=0)
+    )
+    assert options["connect_args"]["command_timeout"] is None
 
 
 def test_other_drivers_get_pool_options_only() -> None:

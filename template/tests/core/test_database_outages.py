@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
 
 from app.main import create_app
 from tests.conftest import MakeSettings, started
@@ -61,4 +63,37 @@ async def test_a_read_only_sqlite_file_is_a_503(
         response = await client.post("/items", json=NEW_ITEM)
         elapsed = time.monotonic() - began
     assert_database_unavailable(response, elapsed, SLACK_SECONDS)
+    assert_logged_once(log_events(), response)
+
+
+def with_direct_write_route(app: FastAPI) -> FastAPI:
+    """A route using the engine's sessions directly, as feature code may, not Database.writing()."""
+
+    @app.post("/direct-write")
+    async def direct_write() -> dict[str, str]:
+        async with app.state.database.sessionmaker() as session:
+            await session.execute(text("DELETE FROM items"))
+            await session.commit()
+        return {"status": "done"}
+
+    return app
+
+
+async def test_an_outage_outside_the_database_sessions_is_a_503_too(
+    make_settings: MakeSettings, sqlite_file: Path, log_events: LogEvents
+) -> None:
+    settings = make_settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{sqlite_file}",
+        DATABASE_POOL_TIMEOUT_SECONDS=str(BUSY_TIMEOUT_SECONDS),
+    )
+    async with started(with_direct_write_route(create_app(settings))) as client:
+        other_writer = sqlite3.connect(sqlite_file, isolation_level=None)
+        try:
+            other_writer.execute("BEGIN EXCLUSIVE")
+            began = time.monotonic()
+            response = await client.post("/direct-write")
+            elapsed = time.monotonic() - began
+        finally:
+            other_writer.close()
+    assert_database_unavailable(response, elapsed, BUSY_TIMEOUT_SECONDS + SLACK_SECONDS)
     assert_logged_once(log_events(), response)

@@ -13,7 +13,7 @@ import pytest
 
 from app.core.server import server_options
 from app.core.settings import Settings
-from tests.conftest import MakeSettings
+from tests.conftest import MakeSettings, environment_for_tests
 from tests.support.database import PROJECT_ROOT
 from tests.support.server_process import SHUTDOWN_TIMEOUT_SECONDS, ServerProcess
 
@@ -111,7 +111,8 @@ async def test_requests_still_running_when_the_drain_timeout_ends_get_a_503(
     database_url: str,
 ) -> None:
     """SIGTERM, 1 s to drain: a 10 s request is answered 503 + Connection: close, no traceback."""
-    server_process = ServerProcess(database_url, APP_SHUTDOWN_TIMEOUT_SECONDS="1")
+    env = environment_for_tests(database_url, APP_SHUTDOWN_TIMEOUT_SECONDS="1")
+    server_process = ServerProcess(database_url, **env)
     try:
         await server_process.wait_until_serving()
         server = server_process.process

@@ -34,20 +34,21 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, database_url: str, **env_overrides: str) -> None:
+        """Start it on a free port; `env_overrides` replace the defaults below (not the URL)."""
         self.scratch = Path(tempfile.mkdtemp(prefix="server-process-"))
         self.port = free_port()
         self.log_path = self.scratch / "server.log"
         env = {
             **os.environ,
             "APP_ENV": "test",
-            "APP_PORT": str(self.port),
             "APP_SECRET_KEY": SERVER_SECRET_KEY,
             "APP_SHUTDOWN_TIMEOUT_SECONDS": str(SHUTDOWN_TIMEOUT_SECONDS),
-            # The slow route only pings the database, so any reachable one will do.
-            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{self.scratch / 'app.db'}",
             "LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
             **env_overrides,
+            # The slow route only pings the database, so any reachable one will do.
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{self.scratch / 'app.db'}",
+            "APP_PORT": str(self.port),
         }
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
