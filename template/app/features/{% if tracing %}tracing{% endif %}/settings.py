@@ -23,6 +23,7 @@ class TracingSettings(ServiceSettings):
     otlp_headers: str = ""
     sample_ratio: Annotated[float | None, Field(ge=0, le=1)] = None
     export_timeout_seconds: PositiveFloat = 2
+    export_log_interval_seconds: PositiveFloat = 60
     max_queue_size: PositiveInt = 2048
 
     @field_validator("sample_ratio", mode="before")
