@@ -27,8 +27,10 @@ CACHE_FILES = [
     "app/features/cache/__init__.py",
     "app/features/cache/redis_cache.py",
     "app/features/cache/single_flight.py",
+    "app/features/cache/invalidations.py",
     "tests/features/test_cache.py",
     "tests/features/test_cache_outages.py",
+    "tests/features/test_cache_recovery.py",
     "docs/features/cache.md",
 ]
 RATE_LIMIT_FILES = [
@@ -42,7 +44,10 @@ RATE_LIMIT_REDIS_FILES = [
     "tests/features/test_rate_limit_redis.py",
 ]
 REDIS_FILES = ["tests/features/redis_support.py", "tests/features/conftest.py"]
-CACHE_VARIABLES = ["CACHE_TTL_SECONDS", "CACHE_REDIS_CRITICAL", "CACHE_KEY_PREFIX", "CACHE_SENTINEL_HOSTS"]
+CACHE_VARIABLES = [
+    *("CACHE_TTL_SECONDS", "CACHE_REDIS_CRITICAL", "CACHE_KEY_PREFIX", "CACHE_SENTINEL_HOSTS"),
+    "CACHE_MAX_PENDING_INVALIDATIONS",
+]
 RATE_LIMIT_VARIABLES = [
     *("RATE_LIMIT_DEFAULT", "RATE_LIMIT_WRITE", "RATE_LIMIT_ROUTES", "RATE_LIMIT_ALLOWLIST"),
     *("RATE_LIMIT_TRUSTED_PROXIES", "RATE_LIMIT_FAIL_OPEN"),

@@ -36,7 +36,9 @@ METRICS_FILES = [
 TRACING_FILES = [
     "app/features/tracing/__init__.py",
     "app/features/tracing/middleware.py",
+    "app/features/tracing/export_logs.py",
     "tests/features/test_tracing.py",
+    "tests/features/test_tracing_collector_down.py",
     "docs/features/tracing.md",
 ]
 MONITORING_FILES = [

@@ -12,7 +12,7 @@ from app.features.tracing.clients import instrument_clients
 from app.features.tracing.database import instrument_engine
 from app.features.tracing.logs import add_trace_ids
 from app.features.tracing.middleware import TracingMiddleware
-from app.features.tracing.provider import process_tracer_provider
+from app.features.tracing.provider import flush_within, process_tracer_provider
 from app.features.tracing.settings import TracingSettings
 
 INSTALL_ORDER = 10
@@ -47,7 +47,9 @@ def install(app: FastAPI) -> None:
 
     async def flush() -> None:
         # Bounded by the export timeout; an unreachable collector only loses these spans.
-        await asyncio.to_thread(provider.force_flush, int(settings.export_timeout_seconds * 1000))
+        timeout = settings.export_timeout_seconds
+        if not await asyncio.to_thread(flush_within, provider, timeout):
+            logger.warning("spans not exported at shutdown", waited_seconds=timeout)
 
     app.state.lifecycle.on_shutdown("flushing spans", flush)
     app.state.tracer_provider = provider

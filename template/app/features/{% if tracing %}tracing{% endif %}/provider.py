@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
@@ -10,6 +12,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
 
 from app.core.about import about
+from app.features.tracing.export_logs import limit_export_logs
 from app.features.tracing.settings import TracingSettings
 
 MAX_EXPORT_BATCH_SIZE = 512
@@ -32,7 +35,12 @@ def build_tracer_provider(settings: TracingSettings, environment: str) -> Tracer
             "deployment.environment": environment,
         }
     )
-    provider = TracerProvider(resource=resource, sampler=build_sampler(settings, environment))
+    # No exit handler: OpenTelemetry's would flush for up to 30 s, whatever the export timeout;
+    # the app's shutdown flushes instead, bounded by TRACING_EXPORT_TIMEOUT_SECONDS (flush_within).
+    provider = TracerProvider(
+        resource=resource, sampler=build_sampler(settings, environment), shutdown_on_exit=False
+    )
+    limit_export_logs(settings.export_log_interval_seconds)
     exporter = OTLPSpanExporter(
         endpoint=settings.otlp_endpoint,
         headers=settings.headers,
@@ -61,3 +69,20 @@ def process_tracer_provider(
     trace.set_tracer_provider(provider)
     _process_provider.append(provider)
     return provider, True
+
+
+def flush_within(provider: TracerProvider, timeout_seconds: float) -> bool:
+    """Export the queued spans, waiting at most `timeout_seconds`; False if some were left.
+
+    The SDK's own flush ignores its timeout (it exports every queued batch, each one allowed the
+    full export timeout), so it runs on a daemon thread that is abandoned when time is up: the
+    process then exits without waiting for it, and the spans still queued are lost.
+    """
+    done = threading.Event()
+
+    def flush() -> None:
+        provider.force_flush()
+        done.set()
+
+    threading.Thread(target=flush, name="tracing-flush", daemon=True).start()
+    return done.wait(timeout_seconds)

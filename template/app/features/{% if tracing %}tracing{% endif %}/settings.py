@@ -29,6 +29,7 @@ class TracingSettings(ServiceSettings):
         None
     )
     export_timeout_seconds: PositiveFloat = 2
+    export_log_interval_seconds: PositiveFloat = 60
     max_queue_size: PositiveInt = 2048
 
     @field_validator("sample_ratio", mode="before")
