@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -21,9 +21,6 @@ DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 - the placeholder that production
 MIN_SECRET_KEY_LENGTH = 32
 DEVELOPMENT_DATABASE_URL = "sqlite+aiosqlite:///./var/app.db"
 DATABASE_URL_EXAMPLE = "postgresql+asyncpg://user:password@db-host:5432/dbname"
-
-if TYPE_CHECKING:
-    from app.core.settings_check import ConfigurationReport
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -210,16 +207,15 @@ class Settings:
 
     @classmethod
     def load(cls, env_file: str | None = ".env") -> Settings:
-        """Read and check every settings class, the features' too; ConfigurationError lists all."""
-        return cls.check(env_file).settings
+        """Read and check every settings class, the features' too; ConfigurationError lists all.
 
-    @classmethod
-    def check(cls, env_file: str | None = ".env") -> ConfigurationReport:
-        """Like load(), also saying which features and how many variables were checked."""
+        The startup check (app.core.settings_check.check_or_exit) also applies each class's
+        check_with_core; a feature applies its own when it installs.
+        """
         # Imported here: the check imports the feature packages, which import this module.
         from app.core.settings_check import check_configuration
 
-        return check_configuration(env_file)
+        return check_configuration(env_file, with_core_checks=False).settings
 
     @property
     def is_production(self) -> bool:
