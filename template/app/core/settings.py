@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -125,12 +126,18 @@ class SecuritySettings(ServiceSettings):
         return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
 
 
+def _database_url_example() -> str:
+    # Suggest only a URL whose driver this service has (a SQLite render has no asyncpg).
+    has_asyncpg = importlib.util.find_spec("asyncpg") is not None
+    return DATABASE_URL_EXAMPLE if has_asyncpg else DEVELOPMENT_DATABASE_URL
+
+
 class DatabaseSettings(ServiceSettings):
     """DATABASE_*: connection URL, pool sizing and timeouts."""
 
     model_config = SettingsConfigDict(env_prefix="DATABASE_")
 
-    url: str = Field(default="", examples=[DATABASE_URL_EXAMPLE])
+    url: str = Field(default="", examples=[_database_url_example()])
     pool_size: PositiveInt = 20
     # Overflow connections are closed as they come back while the pool is full, so sustained load
     # above pool_size opens and closes them constantly (docs/runbook.md). Off unless asked for.
