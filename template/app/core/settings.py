@@ -182,10 +182,6 @@ def _check_database_url(value: str) -> None:
             f"driver {url.drivername!r} is not asyncio-capable "
             "(use postgresql+asyncpg:// or sqlite+aiosqlite://)"
         )
-    try:
-        dialect.import_dbapi()
-    except ImportError:
-        raise ValueError(f"driver {url.drivername!r} is not installed in this service") from None
 
 
 class ConfigurationError(Exception):
