@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -28,24 +27,6 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
-
-
-def url_with_scheme(*schemes: str) -> AfterValidator:
-    """For `Annotated[str, url_with_scheme("https")]`: a URL with one of these schemes."""
-    expected = ", ".join(f"{scheme}://" for scheme in schemes[:-1])
-    expected = f"{expected} or {schemes[-1]}://" if expected else f"{schemes[-1]}://"
-
-    def check(value: str) -> str:
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            raise ValueError(f"not a valid {expected} URL (check its port)") from None
-        if parts.scheme.lower() not in schemes or not (parts.netloc or parts.path):
-            raise ValueError(f"not a {expected} URL")
-        return value
-
-    return AfterValidator(check)
 
 
 class ServiceSettings(BaseSettings):
@@ -128,7 +109,9 @@ class SecuritySettings(ServiceSettings):
 
 def _database_url_example() -> str:
     # Suggest only a URL whose driver this service has (a SQLite render has no asyncpg).
-    has_asyncpg = importlib.util.find_spec("asyncpg") is not None
+    from importlib.util import find_spec
+
+    has_asyncpg = find_spec("asyncpg") is not None
     return DATABASE_URL_EXAMPLE if has_asyncpg else DEVELOPMENT_DATABASE_URL
 
 
@@ -163,6 +146,24 @@ class DatabaseSettings(ServiceSettings):
     def resolved_url(self) -> str:
         """DATABASE_URL, or the local SQLite file when it is unset (refused in production)."""
         return self.url or DEVELOPMENT_DATABASE_URL
+
+
+def url_with_scheme(*schemes: str) -> AfterValidator:
+    """For `Annotated[str, url_with_scheme("https")]`: a URL with one of these schemes."""
+    expected = ", ".join(f"{scheme}://" for scheme in schemes[:-1])
+    expected = f"{expected} or {schemes[-1]}://" if expected else f"{schemes[-1]}://"
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise ValueError(f"not a valid {expected} URL (check its port)") from None
+        if parts.scheme.lower() not in schemes or not (parts.netloc or parts.path):
+            raise ValueError(f"not a {expected} URL")
+        return value
+
+    return AfterValidator(check)
 
 
 def _check_database_url(value: str) -> None:
