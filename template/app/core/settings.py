@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -22,32 +22,11 @@ MIN_SECRET_KEY_LENGTH = 32
 DEVELOPMENT_DATABASE_URL = "sqlite+aiosqlite:///./var/app.db"
 DATABASE_URL_EXAMPLE = "postgresql+asyncpg://user:password@db-host:5432/dbname"
 
-if TYPE_CHECKING:
-    from app.core.settings_check import ConfigurationReport
-
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
-
-
-def url_with_scheme(*schemes: str) -> AfterValidator:
-    """For `Annotated[str, url_with_scheme("https")]`: a URL with one of these schemes."""
-    expected = ", ".join(f"{scheme}://" for scheme in schemes[:-1])
-    expected = f"{expected} or {schemes[-1]}://" if expected else f"{schemes[-1]}://"
-
-    def check(value: str) -> str:
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError:
-            raise ValueError(f"not a valid {expected} URL (check its port)") from None
-        if parts.scheme.lower() not in schemes or not (parts.netloc or parts.path):
-            raise ValueError(f"not a {expected} URL")
-        return value
-
-    return AfterValidator(check)
 
 
 class ServiceSettings(BaseSettings):
@@ -128,12 +107,20 @@ class SecuritySettings(ServiceSettings):
         return [origin.strip() for origin in self.cors_allow_origins.split(",") if origin.strip()]
 
 
+def _database_url_example() -> str:
+    # Suggest only a URL whose driver this service has (a SQLite render has no asyncpg).
+    from importlib.util import find_spec
+
+    has_asyncpg = find_spec("asyncpg") is not None
+    return DATABASE_URL_EXAMPLE if has_asyncpg else DEVELOPMENT_DATABASE_URL
+
+
 class DatabaseSettings(ServiceSettings):
     """DATABASE_*: connection URL, pool sizing and timeouts."""
 
     model_config = SettingsConfigDict(env_prefix="DATABASE_")
 
-    url: str = Field(default="", examples=[DATABASE_URL_EXAMPLE])
+    url: str = Field(default="", examples=[_database_url_example()])
     pool_size: PositiveInt = 20
     # Overflow connections are closed as they come back while the pool is full, so sustained load
     # above pool_size opens and closes them constantly (docs/runbook.md). Off unless asked for.
@@ -161,6 +148,24 @@ class DatabaseSettings(ServiceSettings):
         return self.url or DEVELOPMENT_DATABASE_URL
 
 
+def url_with_scheme(*schemes: str) -> AfterValidator:
+    """For `Annotated[str, url_with_scheme("https")]`: a URL with one of these schemes."""
+    expected = ", ".join(f"{scheme}://" for scheme in schemes[:-1])
+    expected = f"{expected} or {schemes[-1]}://" if expected else f"{schemes[-1]}://"
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise ValueError(f"not a valid {expected} URL (check its port)") from None
+        if parts.scheme.lower() not in schemes or not (parts.netloc or parts.path):
+            raise ValueError(f"not a {expected} URL")
+        return value
+
+    return AfterValidator(check)
+
+
 def _check_database_url(value: str) -> None:
     # Imported here: SQLAlchemy is only needed once a URL is actually set.
     from sqlalchemy.engine import make_url
@@ -178,10 +183,6 @@ def _check_database_url(value: str) -> None:
             f"driver {url.drivername!r} is not asyncio-capable "
             "(use postgresql+asyncpg:// or sqlite+aiosqlite://)"
         )
-    try:
-        dialect.import_dbapi()
-    except ImportError:
-        raise ValueError(f"driver {url.drivername!r} is not installed in this service") from None
 
 
 class ConfigurationError(Exception):
@@ -210,16 +211,15 @@ class Settings:
 
     @classmethod
     def load(cls, env_file: str | None = ".env") -> Settings:
-        """Read and check every settings class, the features' too; ConfigurationError lists all."""
-        return cls.check(env_file).settings
+        """Read and check every settings class, the features' too; ConfigurationError lists all.
 
-    @classmethod
-    def check(cls, env_file: str | None = ".env") -> ConfigurationReport:
-        """Like load(), also saying which features and how many variables were checked."""
+        The startup check (app.core.settings_check.check_or_exit) also applies each class's
+        check_with_core; a feature applies its own when it installs.
+        """
         # Imported here: the check imports the feature packages, which import this module.
         from app.core.settings_check import check_configuration
 
-        return check_configuration(env_file)
+        return check_configuration(env_file, with_core_checks=False).settings
 
     @property
     def is_production(self) -> bool:

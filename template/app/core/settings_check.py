@@ -112,8 +112,14 @@ def _validate(
     return loaded, problems
 
 
-def check_configuration(env_file: str | None = ".env") -> ConfigurationReport:
-    """Validate every setting of the service; ConfigurationError lists every problem at once."""
+def check_configuration(
+    env_file: str | None = ".env", *, with_core_checks: bool = True
+) -> ConfigurationReport:
+    """Validate every setting of the service; ConfigurationError lists every problem at once.
+
+    `with_core_checks=False` leaves out each class's check_with_core (rules about how the service
+    is run, e.g. several workers); the feature applies them again when it installs.
+    """
     features, problems = import_features()
     classes = settings_classes()
     loaded, invalid = _validate(classes, env_file)
@@ -123,7 +129,7 @@ def check_configuration(env_file: str | None = ".env") -> ConfigurationReport:
     if all(section is not None for section in sections.values()):
         settings = Settings(**sections)  # type: ignore[arg-type]
         # Checks that compare settings need the core ones; without them they would only guess.
-        for instance in loaded.values():
+        for instance in loaded.values() if with_core_checks else ():
             problems += instance.check_with_core(settings)
         if settings.is_production:
             problems += settings.production_problems()

@@ -161,7 +161,7 @@ def test_main_refuses_bad_settings_with_exit_code_2(
     monkeypatch.setenv("APP_PORT", "not-a-port")
     monkeypatch.chdir(PROJECT_ROOT / "tests")
     with pytest.raises(SystemExit) as exited:
-        main()
+        main([])
     assert exited.value.code == 2
     assert "APP_PORT" in capsys.readouterr().err
 
@@ -174,7 +174,7 @@ def test_main_serves_with_the_loaded_settings(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(app.core.server, "serve", served.append)
     monkeypatch.setenv("APP_PORT", "8123")
     monkeypatch.chdir(PROJECT_ROOT / "tests")
-    main()
+    main([])
     assert served[0].app.port == 8123
 
 

@@ -41,7 +41,9 @@ def parse_networks(text: str) -> list[Network]:
         try:
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
-            raise ValueError(f"{part!r} is not an IP address or CIDR network") from None
+            raise ValueError(
+                f"{part!r} is not an IP address or CIDR network, e.g. 10.0.0.5 or 10.0.0.0/8"
+            ) from None
     return networks
 
 
@@ -57,8 +59,8 @@ class RateLimitSettings(ServiceSettings):
         default_factory=dict, examples=[ROUTES_EXAMPLE]
     )
     strategy: Strategy = "moving-window"
-    allowlist: str = Field(default="", examples=["10.0.0.0/8,192.0.2.7"])
-    trusted_proxies: str = Field(default="", examples=["10.0.0.0/8"])
+    allowlist: str = ""
+    trusted_proxies: str = ""
     fail_open: bool = True
     key_prefix: str = Field(default_factory=_default_prefix, min_length=1)
 
