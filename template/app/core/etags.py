@@ -27,7 +27,8 @@ def _version_of(tag: str) -> int | None:
     if not (0 < len(digits) <= MAX_VERSION_DIGITS and digits.isascii() and digits.isdigit()):
         return None
     version = int(digits)
-    return version if version <= MAX_VERSION else None
+    # Tags compare character by character (RFC 9110, 8.8.3.2): "01" is not the tag "1".
+    return version if version <= MAX_VERSION and str(version) == digits else None
 
 
 def if_match_versions(header: str) -> Collection[int] | None:

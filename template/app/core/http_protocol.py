@@ -22,6 +22,9 @@ from app.core.problems import PROBLEM_MEDIA_TYPE, status_phrase
 HEADER_FIELDS_TOO_LARGE = 431
 # Per header: the ": " between name and value and the CRLF that ends the line.
 HEADER_LINE_OVERHEAD = 4
+# After a refusal, input is read and dropped this long before closing (RFC 9112, 9.6): closing
+# with unread input sends a reset, which can destroy the 431 before the client reads it.
+LINGER_SECONDS = 1.0
 logger = get_logger("app.server")
 
 
@@ -52,8 +55,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True
         self._received_in_head = 0
         self._refusal: str | None = None
+        self._lingering = False
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            return  # the rest of a refused request: dropped unread
         if self._in_head:
             self._received_in_head += len(data)
         super().data_received(data)
@@ -122,7 +128,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._send_refusal()
 
     def _send_refusal(self) -> None:
-        if self.transport.is_closing():
+        if self._lingering or self.transport.is_closing():
             return
         detail = self._refusal or self._too_large()
         status = HEADER_FIELDS_TOO_LARGE
@@ -136,6 +142,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             len(body),
         )
         self.transport.write(STATUS_LINE[status] + default_headers + head + body)
-        self.transport.close()
-        client = f"{self.client[0]}" if self.client else None
+        self._lingering = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.flow.resume_reading()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        client = self.client[0] if self.client else None
         logger.warning("request refused", status=status, detail=detail, client=client)
