@@ -105,6 +105,11 @@ def test_too_many_headers_is_431(server: LiveServer) -> None:
     assert_refused_431(ask(server, request(*headers)), f"at most {MAX_HEADER_COUNT} header")
 
 
+def test_a_malformed_request_is_still_uvicorns_400(server: LiveServer) -> None:
+    status, _, _ = ask(server, b"NOT HTTP AT ALL\r\n\r\n")
+    assert status == 400
+
+
 def test_each_request_on_a_connection_gets_its_own_budget(server: LiveServer) -> None:
     # Two heads of 60% of the limit each, kept alive on one connection: neither is refused.
     header = f"X-Fill: {'f' * (MAX_HEADER_BYTES * 6 // 10)}"
