@@ -24,7 +24,8 @@ from typing import Any
 from tests.support.database import PROJECT_ROOT
 
 SECRET_KEY = "live-server-secret-key-long-enough-0123456789"
-BOOT_SECONDS = 30
+# Generous: a loaded CI runner (or coverage in the child) can take many seconds to import the app.
+BOOT_SECONDS = 120
 STOP_SECONDS = 10
 LOG_WAIT_SECONDS = 5
 
