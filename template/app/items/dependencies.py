@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.cursor import CursorCodec
 from app.core.errors import ServiceError
@@ -14,6 +15,8 @@ from app.core.read_cache import get_read_cache
 from app.items.schemas import MAX_PRICE, SearchText
 from app.items.service import ExpectedVersions, ItemFilters, ItemService
 
+# Ids are BIGINT on every backend; PostgreSQL refuses a larger parameter with an error (a 500).
+MAX_ID = 2**63 - 1
 IF_MATCH_HELP = 'The ETag from your last read of the item, e.g. "3" (or * for any version)'
 
 
@@ -34,6 +37,24 @@ async def get_item_service(request: Request) -> ItemService:
 
 async def get_cursor_codec(request: Request) -> CursorCodec:
     return CursorCodec(request.app.state.settings.app.secret_key.get_secret_value())
+
+
+class PagePosition(BaseModel):
+    """What a page cursor holds: the id of the last item of the previous page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after: int = Field(ge=1, le=MAX_ID)
+
+
+async def page_after(
+    codec: CursorCodecDep,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="next_cursor of the previous page")
+    ] = None,
+) -> int | None:
+    """The id the page starts after; InvalidCursor (400) for a cursor this service did not issue."""
+    return None if cursor is None else codec.decode(cursor, PagePosition).after
 
 
 async def get_item_filters(
@@ -74,3 +95,4 @@ CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
 ItemFiltersDep = Annotated[ItemFilters, Depends(get_item_filters)]
 RequiredIfMatch = Annotated[ExpectedVersions, Depends(required_if_match)]
 OptionalIfMatch = Annotated[ExpectedVersions, Depends(optional_if_match)]
+PageAfter = Annotated[int | None, Depends(page_after)]

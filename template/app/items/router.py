@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from app.core.cursor import InvalidCursor
 from app.core.etags import etag_for, if_none_match_hits
 from app.core.problems import problem_responses
 from app.items.dependencies import (
+    MAX_ID,
     CursorCodecDep,
     ItemFiltersDep,
     ItemServiceDep,
     OptionalIfMatch,
+    PageAfter,
+    PagePosition,
     RequiredIfMatch,
 )
 from app.items.models import Item
@@ -21,7 +23,6 @@ from app.items.schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
 
-MAX_ID = 2**63 - 1
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the item")]
 ETAG_HEADER = {"ETag": {"description": "Current version of the item", "schema": {"type": "string"}}}
 
@@ -64,18 +65,11 @@ async def list_items(
     service: ItemServiceDep,
     codec: CursorCodecDep,
     filters: ItemFiltersDep,
+    after_id: PageAfter,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
-    ] = None,
 ) -> ItemPage:
-    after_id = None
-    if cursor is not None:
-        after_id = codec.decode(cursor).get("after")
-        if not isinstance(after_id, int):
-            raise InvalidCursor()
     page = await service.read_page(filters, after_id, limit)
-    next_cursor = codec.encode({"after": page.items[-1].id}) if page.has_more else None
+    next_cursor = codec.encode(PagePosition(after=page.items[-1].id)) if page.has_more else None
     return ItemPage(items=page.items, next_cursor=next_cursor)
 
 

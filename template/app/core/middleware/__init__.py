@@ -11,6 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.core.middleware.access_log import AccessLogMiddleware
 from app.core.middleware.body_limit import BodySizeLimitMiddleware
+from app.core.middleware.client_address import trust_proxies
 from app.core.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from app.core.middleware.security_headers import SecurityHeadersMiddleware
 from app.core.middleware.unhandled_errors import UnhandledErrorMiddleware
@@ -52,6 +53,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         docs_paths=docs_paths,
     )
     app.add_middleware(RequestIdMiddleware)
+    trust_proxies(app, settings.app.trusted_proxy_networks)
 
 
 def add_feature_middleware(app: FastAPI, middleware_class: Any, **options: Any) -> None:
