@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -11,7 +10,7 @@ from app.core.cursor import CursorCodec
 from app.core.errors import ServiceError
 from app.core.etags import if_match_versions
 from app.core.read_cache import get_read_cache
-from app.items.schemas import MAX_PRICE, SearchText
+from app.items.schemas import Price, SearchText
 from app.items.service import ExpectedVersions, ItemFilters, ItemService
 
 IF_MATCH_HELP = 'The ETag from your last read of the item, e.g. "3" (or * for any version)'
@@ -40,12 +39,11 @@ async def get_item_filters(
     name_contains: Annotated[
         SearchText | None, Query(max_length=200, description="Case-insensitive part of the name")
     ] = None,
+    # Price: the body's type, so both read and document prices the same way.
     min_price: Annotated[
-        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
+        Price | None, Query(description="Lowest price; not above max_price")
     ] = None,
-    max_price: Annotated[
-        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
-    ] = None,
+    max_price: Annotated[Price | None, Query(description="Highest price")] = None,
 ) -> ItemFilters:
     return ItemFilters(
         name_contains=name_contains,

@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from limits.aio.storage import MemoryStorage
 
 from app.core.middleware import add_feature_middleware
+from app.core.openapi_contract import SharedResponse, document_response
 from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
-from app.features.rate_limit.middleware import RateLimitMiddleware
+from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
 from app.features.rate_limit.settings import RateLimitSettings, Strategy
 from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
@@ -60,3 +61,18 @@ def install(app: FastAPI) -> None:
         app, RateLimitMiddleware, limiter=limiter, settings=settings, stats=stats
     )
     app.state.lifecycle.on_shutdown("closing the rate-limit store", close)
+    document_response(app, TOO_MANY_REQUESTS)
+
+
+TOO_MANY_REQUESTS = SharedResponse(
+    429,
+    "This client sent more requests than its limit allows; retry after Retry-After seconds",
+    except_paths=EXEMPT_PATHS,
+    headers={
+        "Retry-After": {
+            "description": "Seconds until the limit resets",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+)
