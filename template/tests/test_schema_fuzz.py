@@ -47,7 +47,9 @@ def _wait_until_serving(server: subprocess.Popen[bytes], base_url: str, log: Pat
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise AssertionError(f"the server did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+    raise AssertionError(
+        f"the server did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}"
+    )
 
 
 def _fuzz_command(base_url: str) -> list[str]:
