@@ -1,4 +1,10 @@
-"""Opaque pagination cursors, signed with APP_SECRET_KEY so clients cannot forge or edit them."""
+"""Opaque pagination cursors, signed with APP_SECRET_KEY so clients cannot forge or edit them.
+
+A valid signature proves the cursor came from this service (or from anyone holding the key, which
+includes every older release that signed with it), not that its content is what today's code
+expects: each decode checks the position against a model with bounds, so a signed cursor holding
+an id beyond BIGINT or the wrong type is a 400, never a database error.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,14 @@ import binascii
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from app.core.errors import ServiceError
 
 SIGNATURE_BYTES = 16
+Position = TypeVar("Position", bound=BaseModel)
 
 
 class InvalidCursor(ServiceError):
@@ -38,12 +47,14 @@ class CursorCodec:
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:SIGNATURE_BYTES]
 
-    def encode(self, position: dict[str, Any]) -> str:
-        payload = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+    def encode(self, position: BaseModel) -> str:
+        fields = position.model_dump(mode="json")
+        payload = json.dumps(fields, separators=(",", ":"), sort_keys=True).encode()
         return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
 
-    def decode(self, cursor: str) -> dict[str, Any]:
-        """The position in `cursor`; InvalidCursor (400) if it is malformed or was tampered with."""
+    def decode(self, cursor: str, model: type[Position]) -> Position:
+        """The position in `cursor` as `model`; InvalidCursor (400) if it is malformed, was
+        tampered with, or holds anything `model` refuses (wrong type, out of bounds, not JSON)."""
         payload_text, _, signature_text = cursor.partition(".")
         try:
             payload = _b64decode(payload_text)
@@ -52,7 +63,7 @@ class CursorCodec:
             raise InvalidCursor() from None
         if not hmac.compare_digest(signature, self._sign(payload)):
             raise InvalidCursor()
-        position = json.loads(payload)
-        if not isinstance(position, dict):
-            raise InvalidCursor()
-        return position
+        try:
+            return model.model_validate_json(payload, strict=True)
+        except ValidationError:
+            raise InvalidCursor() from None

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 
 ANY = "*"
+# Versions are BIGINT row counters: a longer tag cannot be one of ours (and int() refuses strings
+# over 4300 digits with a ValueError, which once turned a long If-Match into a 500).
+MAX_VERSION = 2**63 - 1
+MAX_VERSION_DIGITS = len(str(MAX_VERSION))
 
 
 def etag_for(version: int) -> str:
@@ -20,7 +24,11 @@ def _version_of(tag: str) -> int | None:
     if len(inner) < 2 or not (inner.startswith('"') and inner.endswith('"')):
         return None
     digits = inner[1:-1]
-    return int(digits) if digits.isascii() and digits.isdigit() else None
+    if not (0 < len(digits) <= MAX_VERSION_DIGITS and digits.isascii() and digits.isdigit()):
+        return None
+    version = int(digits)
+    # Tags compare character by character (RFC 9110, 8.8.3.2): "01" is not the tag "1".
+    return version if version <= MAX_VERSION and str(version) == digits else None
 
 
 def if_match_versions(header: str) -> Collection[int] | None:

@@ -45,6 +45,9 @@ CORE_RESPONSES = (
         with_body_only=True,
         headers={"Accept": {"description": "The media type to send", "schema": {"type": "string"}}},
     ),
+    SharedResponse(
+        431, "The request head exceeds MAX_REQUEST_HEADER_BYTES or MAX_REQUEST_HEADER_COUNT"
+    ),
     SharedResponse(500, "Unexpected error; quote the request id when reporting it"),
     SharedResponse(
         503,

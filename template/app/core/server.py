@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import signal
 import socket
 from types import FrameType
@@ -9,6 +10,7 @@ from typing import Any, NoReturn
 
 import uvicorn
 
+from app.core.http_protocol import BoundedHttpToolsProtocol
 from app.core.logging import get_logger
 from app.core.settings import Settings
 
@@ -50,7 +52,16 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "port": settings.app.port,
         "workers": settings.app.workers,
         "loop": "uvloop",
-        "http": "httptools",
+        # httptools with a bounded request head (431); a partial of a module-level class still
+        # pickles, as the multi-worker supervisor needs.
+        "http": functools.partial(
+            BoundedHttpToolsProtocol,
+            max_header_bytes=settings.security.max_request_header_bytes,
+            max_header_count=settings.security.max_request_header_count,
+        ),
+        # The app resolves the client from APP_TRUSTED_PROXIES (core.middleware.client_address);
+        # uvicorn's own handling would also believe X-Forwarded-For from 127.0.0.1 by default.
+        "proxy_headers": False,
         "lifespan": "on",
         "timeout_graceful_shutdown": settings.app.shutdown_timeout_seconds,
         # Our structlog configuration and access log replace uvicorn's.

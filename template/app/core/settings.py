@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -17,6 +18,22 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> list[Network]:
+    """Comma-separated IPs and CIDRs as networks (a bare IP is a /32 or /128)."""
+    networks = []
+    for part in (part.strip() for part in text.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"{part!r} is not an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/8"
+            ) from None
+    return networks
 
 
 class ServiceSettings(BaseSettings):
@@ -45,6 +62,19 @@ class AppSettings(ServiceSettings):
     debug: bool = False
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     shutdown_timeout_seconds: PositiveInt = 30
+    # Peers (load balancers, ingress) whose X-Forwarded-For and X-Forwarded-Proto are believed;
+    # from anyone else those headers are ignored, so no client can choose its own address.
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> list[Network]:
+        return parse_networks(self.trusted_proxies)
 
 
 class LogSettings(ServiceSettings):
@@ -64,11 +94,15 @@ class LogSettings(ServiceSettings):
 
 
 class SecuritySettings(ServiceSettings):
-    """HTTP hardening: CORS, HSTS, body size and compression limits."""
+    """HTTP hardening: CORS, HSTS, request size and compression limits."""
 
     cors_allow_origins: str = ""
     hsts_max_age_seconds: NonNegativeInt = 0
     max_request_body_bytes: PositiveInt = 10 * 1024 * 1024
+    # The request target plus every header name and value; beyond either limit the server
+    # answers 431 without reading further (app.core.http_protocol).
+    max_request_header_bytes: Annotated[int, Field(ge=1024)] = 16 * 1024
+    max_request_header_count: PositiveInt = 100
     gzip_minimum_size_bytes: NonNegativeInt = 1000
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.cursor import CursorCodec
 from app.core.errors import ServiceError
@@ -13,6 +14,8 @@ from app.core.read_cache import get_read_cache
 from app.items.schemas import Price, SearchText
 from app.items.service import ExpectedVersions, ItemFilters, ItemService
 
+# Ids are BIGINT on every backend; PostgreSQL refuses a larger parameter with an error (a 500).
+MAX_ID = 2**63 - 1
 IF_MATCH_HELP = 'The ETag from your last read of the item, e.g. "3" (or * for any version)'
 
 
@@ -33,6 +36,35 @@ async def get_item_service(request: Request) -> ItemService:
 
 async def get_cursor_codec(request: Request) -> CursorCodec:
     return CursorCodec(request.app.state.settings.app.secret_key.get_secret_value())
+
+
+# Two base64url parts, the position and its signature (app/core/cursor.py).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+
+
+class PagePosition(BaseModel):
+    """What a page cursor holds: the id of the last item of the previous page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after: int = Field(ge=1, le=MAX_ID)
+
+
+async def page_after(
+    codec: CursorCodecDep,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            # Documented, not enforced here: every bad cursor gets the codec's one 400 answer.
+            # Of this shape, too, only a cursor this service signed is accepted.
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+            description="next_cursor of the previous page, as the service returned it",
+        ),
+    ] = None,
+) -> int | None:
+    """The id the page starts after; InvalidCursor (400) for a cursor this service did not issue."""
+    return None if cursor is None else codec.decode(cursor, PagePosition).after
 
 
 async def get_item_filters(
@@ -72,3 +104,4 @@ CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
 ItemFiltersDep = Annotated[ItemFilters, Depends(get_item_filters)]
 RequiredIfMatch = Annotated[ExpectedVersions, Depends(required_if_match)]
 OptionalIfMatch = Annotated[ExpectedVersions, Depends(optional_if_match)]
+PageAfter = Annotated[int | None, Depends(page_after)]

@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from app.core.cursor import InvalidCursor
 from app.core.etags import etag_for, if_none_match_hits
 from app.core.problems import Problem, problem_responses
 from app.items.dependencies import (
+    MAX_ID,
     CursorCodecDep,
     ItemFiltersDep,
     ItemServiceDep,
     OptionalIfMatch,
+    PageAfter,
+    PagePosition,
     RequiredIfMatch,
 )
 from app.items.models import Item
@@ -21,10 +23,7 @@ from app.items.schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
 
-MAX_ID = 2**63 - 1
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the item")]
-# Two base64url parts, the position and its signature (app/core/cursor.py).
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
 ETAG_HEADER = {"ETag": {"description": "Current version of the item", "schema": {"type": "string"}}}
 
 
@@ -69,25 +68,11 @@ async def list_items(
     service: ItemServiceDep,
     codec: CursorCodecDep,
     filters: ItemFiltersDep,
+    after_id: PageAfter,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=512,
-            # Documented, not enforced here: every bad cursor gets the codec's one 400 answer.
-            # Of this shape, too, only a cursor this service signed is accepted.
-            json_schema_extra={"pattern": CURSOR_PATTERN},
-            description="next_cursor of the previous page, as the service returned it",
-        ),
-    ] = None,
 ) -> ItemPage:
-    after_id = None
-    if cursor is not None:
-        after_id = codec.decode(cursor).get("after")
-        if not isinstance(after_id, int):
-            raise InvalidCursor()
     page = await service.read_page(filters, after_id, limit)
-    next_cursor = codec.encode({"after": page.items[-1].id}) if page.has_more else None
+    next_cursor = codec.encode(PagePosition(after=page.items[-1].id)) if page.has_more else None
     return ItemPage(items=page.items, next_cursor=next_cursor)
 
 

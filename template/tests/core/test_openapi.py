@@ -50,7 +50,7 @@ async def test_every_operation_documents_the_answers_the_stack_can_give(
     document = (await client.get("/openapi.json")).json()
     for method, path, operation in _operations(document):
         documented = set(operation["responses"])
-        assert {"500", "503"} <= documented, f"{method} {path}"
+        assert {"431", "500", "503"} <= documented, f"{method} {path}"
         if "requestBody" in operation:
             # Malformed JSON, too large, not JSON, failing validation.
             assert {"400", "413", "415", "422"} <= documented, f"{method} {path}"

@@ -19,11 +19,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import schemathesis
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.cursor import CursorCodec, InvalidCursor
 
 MAX_ID = 2**63 - 1
 _codec = CursorCodec(os.environ["APP_SECRET_KEY"])
+
+
+class _Position(BaseModel):
+    """What a page cursor holds, as PagePosition in app/items/dependencies.py (not imported:
+    that module brings in the whole service)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after: int = Field(ge=1, le=MAX_ID)
 
 
 def _documented_pattern(case: Any, name: str) -> str | None:
@@ -36,11 +46,11 @@ def _documented_pattern(case: Any, name: str) -> str | None:
 
 def _signed(cursor: str) -> str:
     try:
-        _codec.decode(cursor)
+        _codec.decode(cursor, _Position)
     except InvalidCursor:
         # The same text always becomes the same cursor, so a failure replays exactly.
         digest = hashlib.sha256(cursor.encode()).digest()
-        return _codec.encode({"after": int.from_bytes(digest[:8]) % MAX_ID + 1})
+        return _codec.encode(_Position(after=int.from_bytes(digest[:8]) % MAX_ID + 1))
     return cursor
 
 

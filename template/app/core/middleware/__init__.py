@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.core.middleware.access_log import AccessLogMiddleware
 from app.core.middleware.bodiless_responses import BodilessResponseMiddleware
 from app.core.middleware.body_limit import BodySizeLimitMiddleware
+from app.core.middleware.client_address import trust_proxies
 from app.core.middleware.head_requests import HeadRequestMiddleware
 from app.core.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from app.core.middleware.security_headers import SecurityHeadersMiddleware
@@ -57,6 +58,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         docs_paths=docs_paths,
     )
     app.add_middleware(RequestIdMiddleware)
+    trust_proxies(app, settings.app.trusted_proxy_networks)
 
 
 def add_feature_middleware(app: FastAPI, middleware_class: Any, **options: Any) -> None:

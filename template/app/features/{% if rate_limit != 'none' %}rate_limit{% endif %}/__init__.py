@@ -11,14 +11,17 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI
 from limits.aio.storage import MemoryStorage
 
+from app.core.logging import get_logger
 from app.core.middleware import add_feature_middleware
+from app.core.middleware.client_address import trust_proxies
 from app.core.openapi_contract import SharedResponse, document_response
 from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
 from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
-from app.features.rate_limit.settings import RateLimitSettings, Strategy
+from app.features.rate_limit.settings import RateLimitSettings, Strategy, parse_networks
 from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
 INSTALL_ORDER = 30
+logger = get_logger("app.rate_limit")
 REDIS_STORAGE_MODULE = "app.features.rate_limit.redis_storage"
 
 
@@ -49,6 +52,15 @@ def create_window(strategy: Strategy) -> tuple[Window, float | None, Close]:
 
 def install(app: FastAPI) -> None:
     settings = RateLimitSettings()
+    if settings.trusted_proxies:
+        # Deprecated: the proxies are trusted by the core now, for the access log and every
+        # feature alike. Still honoured, so an upgrade does not put all clients in one bucket.
+        logger.warning(
+            "RATE_LIMIT_TRUSTED_PROXIES is deprecated: rename it to APP_TRUSTED_PROXIES "
+            "(same value); it is honoured until then",
+            trusted_proxies=settings.trusted_proxies,
+        )
+        trust_proxies(app, parse_networks(settings.trusted_proxies))
     window, timeout, close = create_window(settings.strategy)
     stats = RateLimitStats()
     observer = metrics_observer()

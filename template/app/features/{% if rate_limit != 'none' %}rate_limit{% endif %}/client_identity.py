@@ -1,4 +1,9 @@
-"""Who a request counts against: the authenticated user if any, else the client IP (proxy-aware)."""
+"""Who a request counts against: the authenticated user if any, else the client IP.
+
+The client IP is scope["client"] as app.core.middleware.client_address left it: the peer, or the
+client a proxy in APP_TRUSTED_PROXIES named. Resolving it there, once, keeps the limiter, the
+access log and the server agreeing on who the client is.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +15,17 @@ from starlette.types import Scope
 from app.features.rate_limit.settings import Network
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-FORWARDED_FOR = b"x-forwarded-for"
 
 
-def _address(text: str) -> IpAddress | None:
+def client_ip(scope: Scope) -> IpAddress | None:
+    """The client's address, or None when the server gave none (a Unix socket, a test client)."""
+    peer = scope.get("client")
+    if not peer:
+        return None
     try:
-        return ipaddress.ip_address(text.strip())
+        return ipaddress.ip_address(peer[0])
     except ValueError:
         return None
-
-
-def _within(address: IpAddress, networks: Sequence[Network]) -> bool:
-    return any(address in network for network in networks)
-
-
-def client_ip(scope: Scope, trusted_proxies: Sequence[Network]) -> IpAddress | None:
-    """The peer address, or the first untrusted hop of X-Forwarded-For when the peer is a trusted
-    proxy (walking right to left, so a client cannot spoof its way past the proxies)."""
-    peer = scope.get("client")
-    address = _address(peer[0]) if peer else None
-    if address is None or not _within(address, trusted_proxies):
-        return address
-    hops = [
-        hop
-        for key, value in scope["headers"]
-        if key == FORWARDED_FOR
-        for hop in value.decode("latin-1").split(",")
-    ]
-    for hop in reversed(hops):
-        forwarded = _address(hop)
-        if forwarded is None:
-            break  # a malformed hop: trust nothing further left
-        address = forwarded
-        if not _within(forwarded, trusted_proxies):
-            break
-    return address
 
 
 def user_identity(scope: Scope) -> str | None:
@@ -59,4 +40,4 @@ def user_identity(scope: Scope) -> str | None:
 
 
 def is_allowlisted(address: IpAddress | None, allowlist: Sequence[Network]) -> bool:
-    return address is not None and _within(address, allowlist)
+    return address is not None and any(address in network for network in allowlist)

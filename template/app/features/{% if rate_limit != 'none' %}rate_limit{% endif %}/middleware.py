@@ -60,7 +60,6 @@ class RateLimitMiddleware:
         self.limiter = limiter
         self.policies = Policies(settings)
         self.allowlist = parse_networks(settings.allowlist)
-        self.trusted_proxies = parse_networks(settings.trusted_proxies)
         self.fail_open = settings.fail_open
         self.prefix = settings.key_prefix
         self.stats = stats
@@ -71,7 +70,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        address = client_ip(scope, self.trusted_proxies)
+        address = client_ip(scope)
         if is_allowlisted(address, self.allowlist):
             await self.app(scope, receive, send)
             return

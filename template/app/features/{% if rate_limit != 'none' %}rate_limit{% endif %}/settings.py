@@ -49,6 +49,7 @@ class RateLimitSettings(ServiceSettings):
     routes: dict[str, str] = Field(default_factory=dict)
     strategy: Strategy = "moving-window"
     allowlist: str = ""
+    # Deprecated in favour of APP_TRUSTED_PROXIES (app.core); still honoured, with a warning.
     trusted_proxies: str = ""
     fail_open: bool = True
     key_prefix: str = Field(default_factory=_default_prefix, min_length=1)
