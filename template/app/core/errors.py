@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.core.allowed_methods import METHOD_NOT_ALLOWED, method_not_allowed_handler
 from app.core.logging import get_logger
+from app.core.malformed_json import BAD_REQUEST, malformed_json_detail
 from app.core.problems import (
     GENERIC_500_DETAIL,
     INTERNAL_SERVER_ERROR,
@@ -19,6 +21,11 @@ from app.core.problems import (
     note_log_reason,
     problem_response,
     status_phrase,
+)
+from app.core.unsupported_media_type import (
+    JSON_MEDIA_TYPE,
+    UNSUPPORTED_MEDIA_TYPE,
+    non_json_body_detail,
 )
 
 logger = get_logger("app.errors")
@@ -60,6 +67,14 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
 
 async def validation_exception_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
+    malformed = malformed_json_detail(exc)
+    if malformed is not None:
+        return problem_response(request.scope, BAD_REQUEST, malformed)
+    not_json = non_json_body_detail(request, exc)
+    if not_json is not None:
+        # RFC 9110 15.5.16: Accept names the media type that would have been accepted.
+        accept = {"Accept": JSON_MEDIA_TYPE}
+        return problem_response(request.scope, UNSUPPORTED_MEDIA_TYPE, not_json, headers=accept)
     errors = [
         FieldError(
             field=".".join(str(part) for part in error.get("loc", ())),
@@ -91,6 +106,7 @@ async def unhandled_exception_handler(request: Request, exc: Exception) -> Respo
 def install_error_handlers(app: FastAPI) -> None:
     """Register the problem+json handlers (inner unexpected exceptions are middleware's job)."""
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
+    app.add_exception_handler(METHOD_NOT_ALLOWED, method_not_allowed_handler)
     app.add_exception_handler(RequestValidationError, validation_exception_handler)
     app.add_exception_handler(ServiceError, service_error_handler)
     app.add_exception_handler(Exception, unhandled_exception_handler)

@@ -1,4 +1,4 @@
-"""OpenAPI clean-up: error responses are documented as application/problem+json."""
+"""OpenAPI clean-up: error responses as application/problem+json, and the shared contract."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.core.problems import PROBLEM_MEDIA_TYPE, ValidationProblem
+from app.core.openapi_contract import (
+    add_shared_responses,
+    shared_responses,
+    state_parameters_as_read,
+)
+from app.core.problems import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
 
 _REF_PREFIX = "#/components/schemas/"
 _PROBLEM_SCHEMAS = {"Problem", "ValidationProblem"}
@@ -38,9 +43,10 @@ def _add_problem_schemas(schema: dict[str, Any]) -> None:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
         components.pop(name, None)
-    generated = ValidationProblem.model_json_schema(ref_template=_REF_PREFIX + "{model}")
-    components.update(generated.pop("$defs", {}))
-    components.setdefault(ValidationProblem.__name__, generated)
+    for model in (Problem, ValidationProblem):
+        generated = model.model_json_schema(ref_template=_REF_PREFIX + "{model}")
+        components.update(generated.pop("$defs", {}))
+        components.setdefault(model.__name__, generated)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -54,6 +60,8 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
+            add_shared_responses(schema, shared_responses(app))
+            state_parameters_as_read(schema)
             _retarget_error_responses(schema)
             _add_problem_schemas(schema)
             app.openapi_schema = schema

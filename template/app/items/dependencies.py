@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -12,7 +11,7 @@ from app.core.cursor import CursorCodec
 from app.core.errors import ServiceError
 from app.core.etags import if_match_versions
 from app.core.read_cache import get_read_cache
-from app.items.schemas import MAX_PRICE, SearchText
+from app.items.schemas import Price, SearchText
 from app.items.service import ExpectedVersions, ItemFilters, ItemService
 
 # Ids are BIGINT on every backend; PostgreSQL refuses a larger parameter with an error (a 500).
@@ -39,6 +38,10 @@ async def get_cursor_codec(request: Request) -> CursorCodec:
     return CursorCodec(request.app.state.settings.app.secret_key.get_secret_value())
 
 
+# Two base64url parts, the position and its signature (app/core/cursor.py).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+
+
 class PagePosition(BaseModel):
     """What a page cursor holds: the id of the last item of the previous page."""
 
@@ -50,7 +53,14 @@ class PagePosition(BaseModel):
 async def page_after(
     codec: CursorCodecDep,
     cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
+        str | None,
+        Query(
+            max_length=512,
+            # Documented, not enforced here: every bad cursor gets the codec's one 400 answer.
+            # Of this shape, too, only a cursor this service signed is accepted.
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+            description="next_cursor of the previous page, as the service returned it",
+        ),
     ] = None,
 ) -> int | None:
     """The id the page starts after; InvalidCursor (400) for a cursor this service did not issue."""
@@ -61,12 +71,11 @@ async def get_item_filters(
     name_contains: Annotated[
         SearchText | None, Query(max_length=200, description="Case-insensitive part of the name")
     ] = None,
+    # Price: the body's type, so both read and document prices the same way.
     min_price: Annotated[
-        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
+        Price | None, Query(description="Lowest price; not above max_price")
     ] = None,
-    max_price: Annotated[
-        Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)
-    ] = None,
+    max_price: Annotated[Price | None, Query(description="Highest price")] = None,
 ) -> ItemFilters:
     return ItemFilters(
         name_contains=name_contains,

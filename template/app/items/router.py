@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
 from app.core.etags import etag_for, if_none_match_hits
-from app.core.problems import problem_responses
+from app.core.problems import Problem, problem_responses
 from app.items.dependencies import (
     MAX_ID,
     CursorCodecDep,
@@ -44,7 +44,7 @@ def _read(item: Item | ItemRead, response: Response) -> ItemRead:
                 "Location": {"description": "URL of the new item", "schema": {"type": "string"}},
             }
         },
-        **problem_responses(400, 409, 413, 422),
+        **problem_responses(409, 422),
     },
 )
 async def create_item(
@@ -59,7 +59,10 @@ async def create_item(
     "",
     response_model=ItemPage,
     summary="List items, oldest first, one page at a time",
-    responses=problem_responses(400, 422),
+    responses={
+        400: {"model": Problem, "description": "The cursor is not one this service issued"},
+        422: problem_responses(422)[422],
+    },
 )
 async def list_items(
     service: ItemServiceDep,
@@ -103,7 +106,7 @@ async def get_item(
     summary="Change fields of an item (requires If-Match)",
     responses={
         200: {"headers": ETAG_HEADER},
-        **problem_responses(400, 404, 409, 412, 413, 422, 428),
+        **problem_responses(404, 409, 412, 422, 428),
     },
 )
 async def update_item(

@@ -36,7 +36,7 @@ async def test_unknown_route_is_a_404_problem(client: httpx.AsyncClient) -> None
 async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClient) -> None:
     response = await client.put("/healthz")
     assert_problem(response, 405)
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 async def test_validation_problem_lists_each_failing_field(client: httpx.AsyncClient) -> None:
@@ -48,11 +48,12 @@ async def test_validation_problem_lists_each_failing_field(client: httpx.AsyncCl
     assert all(error["message"] for error in body["errors"])
 
 
-async def test_malformed_json_is_a_422_problem(client: httpx.AsyncClient) -> None:
+async def test_malformed_json_is_a_400_problem(client: httpx.AsyncClient) -> None:
+    # A syntax error, not a field that failed validation (tests/core/test_http_semantics.py).
     response = await client.post(
         "/items", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert_problem(response, 422)
+    assert_problem(response, 400)
 
 
 def _add_failing_route(app: FastAPI) -> None:

@@ -10,8 +10,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.core.middleware.access_log import AccessLogMiddleware
+from app.core.middleware.bodiless_responses import BodilessResponseMiddleware
 from app.core.middleware.body_limit import BodySizeLimitMiddleware
 from app.core.middleware.client_address import trust_proxies
+from app.core.middleware.head_requests import HeadRequestMiddleware
 from app.core.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from app.core.middleware.security_headers import SecurityHeadersMiddleware
 from app.core.middleware.unhandled_errors import UnhandledErrorMiddleware
@@ -26,6 +28,9 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     security = settings.security
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=security.max_request_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=security.gzip_minimum_size_bytes)
+    # Outside gzip, so a HEAD gets the headers of the compressed GET it stands for.
+    app.add_middleware(HeadRequestMiddleware)
+    app.add_middleware(BodilessResponseMiddleware)
     # Inside CORS, so even a 500 carries the CORS headers a browser needs to read it.
     app.add_middleware(UnhandledErrorMiddleware)
     if security.cors_origins:

@@ -15,8 +15,9 @@ from app.core.health import register_readiness_check
 from app.core.logging import get_logger
 from app.core.middleware import add_feature_middleware
 from app.core.middleware.client_address import trust_proxies
+from app.core.openapi_contract import SharedResponse, document_response
 from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
-from app.features.rate_limit.middleware import RateLimitMiddleware
+from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
 from app.features.rate_limit.settings import RateLimitSettings, Strategy, parse_networks
 from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
@@ -86,3 +87,18 @@ def install(app: FastAPI) -> None:
             critical=not settings.fail_open,
         )
     app.state.lifecycle.on_shutdown("closing the rate-limit store", close)
+    document_response(app, TOO_MANY_REQUESTS)
+
+
+TOO_MANY_REQUESTS = SharedResponse(
+    429,
+    "This client sent more requests than its limit allows; retry after Retry-After seconds",
+    except_paths=EXEMPT_PATHS,
+    headers={
+        "Retry-After": {
+            "description": "Seconds until the limit resets",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+)

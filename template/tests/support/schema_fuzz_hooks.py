@@ -1,0 +1,75 @@
+"""Schemathesis hooks: the two rules of GET /items that JSON Schema cannot state.
+
+Loaded by `st run` (SCHEMATHESIS_HOOKS) in tests/test_schema_fuzz.py, they make the fuzzer's
+requests follow what the parameter descriptions say, as a client would:
+- Any text of a cursor's documented shape is schema-valid, yet only cursors the service signed
+  are accepted. A well-shaped cursor the fuzzer made up is signed with the server's
+  APP_SECRET_KEY, as a client following next_cursor holds one; text off that shape is sent as is.
+- min_price must not be above max_price (a rule between two parameters): such a pair is swapped.
+Both refusals (400) are tested directly in tests/items/. The shape is read from the OpenAPI
+document, and only the cursor codec is imported: the whole app would cost seconds per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import schemathesis
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.cursor import CursorCodec, InvalidCursor
+
+MAX_ID = 2**63 - 1
+_codec = CursorCodec(os.environ["APP_SECRET_KEY"])
+
+
+class _Position(BaseModel):
+    """What a page cursor holds, as PagePosition in app/items/dependencies.py (not imported:
+    that module brings in the whole service)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after: int = Field(ge=1, le=MAX_ID)
+
+
+def _documented_pattern(case: Any, name: str) -> str | None:
+    for parameter in case.operation.query:
+        if parameter.name == name:
+            pattern = parameter.definition.get("schema", {}).get("pattern")
+            return pattern if isinstance(pattern, str) else None
+    return None
+
+
+def _signed(cursor: str) -> str:
+    try:
+        _codec.decode(cursor, _Position)
+    except InvalidCursor:
+        # The same text always becomes the same cursor, so a failure replays exactly.
+        digest = hashlib.sha256(cursor.encode()).digest()
+        return _codec.encode(_Position(after=int.from_bytes(digest[:8]) % MAX_ID + 1))
+    return cursor
+
+
+def _price(value: object) -> Decimal | None:
+    try:
+        price = Decimal(value) if isinstance(value, int | str) else None
+    except InvalidOperation:
+        return None
+    return price if price is not None and price.is_finite() else None
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    query = case.query
+    if not isinstance(query, dict):
+        return
+    cursor, shape = query.get("cursor"), _documented_pattern(case, "cursor")
+    if isinstance(cursor, str) and shape is not None and re.search(shape, cursor):
+        query["cursor"] = _signed(cursor)
+    low, high = _price(query.get("min_price")), _price(query.get("max_price"))
+    if low is not None and high is not None and low > high:
+        query["min_price"], query["max_price"] = query["max_price"], query["min_price"]
