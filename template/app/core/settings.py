@@ -41,7 +41,7 @@ def parse_networks(text: str) -> list[Network]:
             networks.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
             raise ValueError(
-                f"{part!r} is not an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/8"
+                f"{part!r} is not an IP address or CIDR network, e.g. 10.0.0.5 or 10.0.0.0/8"
             ) from None
     return networks
 

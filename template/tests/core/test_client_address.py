@@ -52,7 +52,7 @@ def test_only_http_or_https_from_the_nearest_proxy_sets_the_scheme() -> None:
 def test_trusted_proxies_must_be_addresses_or_networks(make_settings: MakeSettings) -> None:
     with pytest.raises(ConfigurationError, match="APP_TRUSTED_PROXIES") as refused:
         make_settings(APP_TRUSTED_PROXIES="10.0.0.0/8, proxy.internal")
-    assert "'proxy.internal' is not an IP address or network" in str(refused.value)
+    assert "'proxy.internal' is not an IP address or CIDR network" in str(refused.value)
 
 
 def test_uvicorn_does_not_rewrite_the_client_itself(make_settings: MakeSettings) -> None:

@@ -16,9 +16,10 @@ from app.core.logging import get_logger
 from app.core.middleware import add_feature_middleware
 from app.core.middleware.client_address import trust_proxies
 from app.core.openapi_contract import SharedResponse, document_response
+from app.core.settings import parse_networks
 from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
 from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
-from app.features.rate_limit.settings import RateLimitSettings, Strategy, parse_networks
+from app.features.rate_limit.settings import RateLimitSettings, Strategy
 from app.features.rate_limit.stats import RateLimitStats, metrics_observer
 
 INSTALL_ORDER = 30

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from starlette.types import Scope
 
-from app.features.rate_limit.settings import Network
+from app.core.settings import Network
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -12,10 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import get_logger
 from app.core.problems import problem_response
+from app.core.settings import parse_networks
 from app.features.rate_limit.client_identity import client_ip, is_allowlisted, user_identity
 from app.features.rate_limit.limiter import Limiter, LimiterUnavailable
 from app.features.rate_limit.policy import Policies
-from app.features.rate_limit.settings import RateLimitSettings, parse_networks
+from app.features.rate_limit.settings import RateLimitSettings
 from app.features.rate_limit.stats import RateLimitStats
 
 logger = get_logger("app.rate_limit")

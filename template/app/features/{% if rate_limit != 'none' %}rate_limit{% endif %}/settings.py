@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from typing import Annotated, Any, Literal
 
@@ -11,9 +10,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from app.core.about import about
-from app.core.settings import ServiceSettings
+from app.core.settings import ServiceSettings, parse_networks
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Strategy = Literal["moving-window", "sliding-window", "fixed-window"]
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -32,19 +30,6 @@ def parse_limit(text: str) -> RateLimitItem:
         return parse(text)
     except ValueError:
         raise ValueError(f"not {LIMIT_FORM}") from None
-
-
-def parse_networks(text: str) -> list[Network]:
-    """Comma-separated IPs and CIDRs as networks (a bare IP is a /32 or /128)."""
-    networks = []
-    for part in filter(None, (part.strip() for part in text.split(","))):
-        try:
-            networks.append(ipaddress.ip_network(part, strict=False))
-        except ValueError:
-            raise ValueError(
-                f"{part!r} is not an IP address or CIDR network, e.g. 10.0.0.5 or 10.0.0.0/8"
-            ) from None
-    return networks
 
 
 class RateLimitSettings(ServiceSettings):
