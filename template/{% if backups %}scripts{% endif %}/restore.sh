@@ -78,6 +78,7 @@ if [[ "$verify" == true ]]; then
   server_url="${base%/*}/postgres$query"
   scratch_database="restore_verify_$(date -u +%Y%m%d%H%M%S)_$$"
   sql "$server_url" "CREATE DATABASE \"$scratch_database\"" >/dev/null
+  log "verifying in the scratch database $scratch_database (dropped afterwards)"
   target="${base%/*}/$scratch_database$query"
   clean=()
 else
