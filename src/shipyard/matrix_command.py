@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from shipyard import matrix_report, matrix_scenarios
+from shipyard import matrix_faults, matrix_report, matrix_scenarios
 from shipyard.errors import ShipyardError, user_errors
 from shipyard.matrix_plan import STRATEGIES, plan, refusal_checker
 from shipyard.matrix_run import Combination, MatrixSettings, run_matrix
@@ -43,6 +43,14 @@ def matrix(
     ] = None,
     toggles: Annotated[
         bool, typer.Option("--toggles", help="Also switch each feature on and off with copier update.")
+    ] = False,
+    all_tests: Annotated[
+        bool,
+        typer.Option(
+            "--all-tests",
+            help="Run the generated suite's fault tests (and coverage) in every combination, "
+            "not only in the covering subset.",
+        ),
     ] = False,
     workdir: Annotated[
         Path | None, typer.Option("--workdir", help="Where projects, logs and report.json go.")
@@ -74,6 +82,9 @@ def matrix(
                 combinations = matrix_scenarios.plain(planned)
             if toggles:
                 combinations += matrix_scenarios.toggles(planned, refusal_checker(specs))
+            # Chosen before --only, so a combination run alone runs what it runs in the whole matrix.
+            if not all_tests:
+                combinations = matrix_faults.assign_fault_tests(combinations, planned.axes)
             try:
                 combinations = matrix_scenarios.select(combinations, only or [])
             except KeyError as error:
@@ -138,7 +149,8 @@ def _print_listing(
         typer.echo(json.dumps(matrix_scenarios.as_listing(combinations), indent=2))
         return
     for combination in combinations:
-        console.print(combination.id, highlight=False, soft_wrap=True)
+        suite = "" if combination.fault_tests else "  (pytest -m 'not fault', no coverage)"
+        console.print(f"{combination.id}{suite}", highlight=False, soft_wrap=True)
     for answers, reason in unsupported:
         console.print(
             f"unsupported (refused by copier.yml): {answers}: {reason}",

@@ -133,11 +133,11 @@ def _candidates(
     if strategy == "each":
         return each
     # The covering array already holds every value of every axis; `each` would only add rows.
-    rows = [defaults, *_extremes(axes, defaults), *_pairwise(axes, refusal)]
-    return rows + _missing_pairs(rows, axes, refusal, bases=[defaults, *_extremes(axes, defaults)])
+    rows = [defaults, *extremes(axes, defaults), *_pairwise(axes, refusal)]
+    return rows + _missing_pairs(rows, axes, refusal, bases=[defaults, *extremes(axes, defaults)])
 
 
-def _extremes(axes: list[Axis], defaults: dict[str, Any]) -> list[dict[str, Any]]:
+def extremes(axes: list[Axis], defaults: dict[str, Any]) -> list[dict[str, Any]]:
     """All features on and all features off: the largest and the smallest render."""
     on = dict(defaults)
     off = dict(defaults)

@@ -71,6 +71,7 @@ def as_listing(combinations: list[Combination]) -> list[Mapping[str, Any]]:
             "answers": combination.answers,
             "update_from": combination.update_from,
             "start_answers": combination.start_answers,
+            "fault_tests": combination.fault_tests,
         }
         for combination in combinations
     ]

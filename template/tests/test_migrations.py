@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -71,6 +72,7 @@ def _accepts_connections(port: int) -> bool:
     return True
 
 
+@pytest.mark.fault
 def test_development_server_migrates_before_its_first_request(tmp_path: Path) -> None:
     port = free_port()
     # The test settings (Redis, key prefixes) on a fresh SQLite file, as a development server.

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import environment_for_tests
 from tests.support.database import PROJECT_ROOT
@@ -82,6 +83,7 @@ def _fuzz_command(base_url: str) -> list[str]:
     return [*command, "--seed", FUZZ_SEED] if FUZZ_SEED else command
 
 
+@pytest.mark.fault
 def test_schema_fuzzer_finds_nothing(database_url: str, tmp_path: Path) -> None:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -86,6 +86,7 @@ def logged_clients(server: LiveServer, path: str) -> list[str]:
     return [event["client"] for event in server.wait_for_events(answered, count=1)]
 
 
+@pytest.mark.fault
 def test_a_local_peer_cannot_pick_its_address_on_the_real_server(
     servers: list[LiveServer],
 ) -> None:

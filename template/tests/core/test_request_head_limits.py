@@ -84,32 +84,38 @@ def test_server_options_bound_the_request_head(make_settings: MakeSettings) -> N
     assert protocol.keywords == {"max_header_bytes": 4096, "max_header_count": 12}
 
 
+@pytest.mark.fault
 def test_headers_within_both_limits_are_served(server: LiveServer) -> None:
     headers = [f"X-Filler-{n}: {'v' * 100}" for n in range(MAX_HEADER_COUNT - 2)]
     status, _, _ = ask(server, request(*headers))
     assert status == 200
 
 
+@pytest.mark.fault
 def test_one_header_over_the_byte_limit_is_431(server: LiveServer) -> None:
     answer = ask(server, request(f"X-Big: {'a' * MAX_HEADER_BYTES}"))
     assert_refused_431(answer, f"{MAX_HEADER_BYTES} bytes")
 
 
+@pytest.mark.fault
 def test_a_long_request_target_counts_towards_the_limit(server: LiveServer) -> None:
     data = f"GET /items?cursor={'c' * MAX_HEADER_BYTES} HTTP/1.1\r\nHost: t\r\n\r\n".encode()
     assert_refused_431(ask(server, data), f"{MAX_HEADER_BYTES} bytes")
 
 
+@pytest.mark.fault
 def test_too_many_headers_is_431(server: LiveServer) -> None:
     headers = [f"X-H{n}: v" for n in range(MAX_HEADER_COUNT + 1)]
     assert_refused_431(ask(server, request(*headers)), f"at most {MAX_HEADER_COUNT} header")
 
 
+@pytest.mark.fault
 def test_a_malformed_request_is_still_uvicorns_400(server: LiveServer) -> None:
     status, _, _ = ask(server, b"NOT HTTP AT ALL\r\n\r\n")
     assert status == 400
 
 
+@pytest.mark.fault
 def test_each_request_on_a_connection_gets_its_own_budget(server: LiveServer) -> None:
     # Two heads of 60% of the limit each, kept alive on one connection: neither is refused.
     header = f"X-Fill: {'f' * (MAX_HEADER_BYTES * 6 // 10)}"
@@ -121,6 +127,7 @@ def test_each_request_on_a_connection_gets_its_own_budget(server: LiveServer) ->
         assert_refused_431(read_answer(connection), "bytes")
 
 
+@pytest.mark.fault
 def test_a_streamed_64_mb_header_is_refused_without_being_read(server: LiveServer) -> None:
     memory_before = server.peak_memory_kib()
     chunk = b"a" * 65536

@@ -61,6 +61,7 @@ def test_server_options_use_uvloop_httptools_and_the_grace_period(
 
 
 @pytest.mark.server_process
+@pytest.mark.fault
 async def test_sigterm_drains_in_flight_requests_then_exits_cleanly(
     server_process: ServerProcess,
 ) -> None:
@@ -110,6 +111,7 @@ async def test_sigterm_drains_in_flight_requests_then_exits_cleanly(
 SHUTDOWN_LOGGERS = {"app.server", "app.main", "app.lifecycle", "uvicorn.error"}
 
 
+@pytest.mark.fault
 async def test_requests_still_running_when_the_drain_timeout_ends_get_a_503(
     database_url: str,
 ) -> None:

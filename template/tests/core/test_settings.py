@@ -127,6 +127,7 @@ def test_production_names_every_unsafe_setting_at_once(monkeypatch: pytest.Monke
     assert "postgresql+asyncpg://" in message, "says what to set DATABASE_URL to"
 
 
+@pytest.mark.fault
 def test_python_dash_m_app_refuses_unsafe_production_without_traceback(
     entry_points: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:
@@ -176,6 +177,7 @@ def entry_points() -> dict[str, subprocess.CompletedProcess[str]]:
     )
 
 
+@pytest.mark.fault
 def test_every_malformed_variable_is_reported_at_once(
     entry_points: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:
@@ -189,6 +191,7 @@ def test_every_malformed_variable_is_reported_at_once(
 
 
 @pytest.mark.parametrize("command", [CONSOLE_SCRIPT, UVICORN_FACTORY], ids=["app", "uvicorn"])
+@pytest.mark.fault
 def test_the_other_entry_points_refuse_bad_settings_the_same_way(
     entry_points: dict[str, subprocess.CompletedProcess[str]], command: tuple[str, ...]
 ) -> None:
@@ -200,6 +203,7 @@ def test_the_other_entry_points_refuse_bad_settings_the_same_way(
     assert "not a database URL" in lines_naming(result.stderr, "DATABASE_URL")[0]
 
 
+@pytest.mark.fault
 def test_check_config_accepts_the_defaults_and_names_every_feature(
     entry_points: dict[str, subprocess.CompletedProcess[str]],
 ) -> None:
