@@ -17,6 +17,7 @@ from typing import Any
 
 from shipyard import matrix_project
 from shipyard.jinja_remnants import find_remnants
+from shipyard.matrix_mypy_cache import MypyCachePool
 from shipyard.questions import load_questions
 from shipyard.scratch_postgres import PostgresUnavailableError, temporary_database
 from shipyard.scratch_redis import DatabasePool, RedisUnavailableError
@@ -70,6 +71,7 @@ class MatrixSettings:
     workdir: Path
     keep_projects: bool = False
     redis_pool: DatabasePool = field(default_factory=DatabasePool)
+    mypy_caches: MypyCachePool | None = None  # None: caches under <workdir>/.mypy-caches
 
 
 def run_matrix(
@@ -80,6 +82,8 @@ def run_matrix(
 ) -> list[CombinationResult]:
     """Every combination, `jobs` at a time; results in the order given."""
     settings.workdir.mkdir(parents=True, exist_ok=True)
+    if settings.mypy_caches is None:
+        settings.mypy_caches = MypyCachePool(settings.workdir / ".mypy-caches")
 
     def one(combination: Combination) -> CombinationResult:
         result = run_combination(combination, settings)
@@ -105,8 +109,11 @@ def run_combination(combination: Combination, settings: MatrixSettings) -> Combi
     if produced:
         _timed(result, "jinja markers", lambda: _jinja_markers(project, settings.template_dir))
         try:
-            with _services(combination.answers, settings) as overrides:
-                environment = step_environment(overrides)
+            with (
+                _services(combination.answers, settings) as overrides,
+                _mypy_cache(combination.answers, settings) as mypy_cache,
+            ):
+                environment = step_environment({**overrides, "MYPY_CACHE_DIR": mypy_cache})
                 pytest_args = () if combination.fault_tests else WITHOUT_FAULT_TESTS
                 for step in verification_steps(pytest_args):
                     outcome = run_step(step, project, environment, timeout=STEP_TIMEOUT_SECONDS)
@@ -185,6 +192,16 @@ def _services(answers: Mapping[str, Any], settings: MatrixSettings) -> Iterator[
         if "redis" in (answers.get("cache"), answers.get("rate_limit")):
             overrides["REDIS_URL"] = stack.enter_context(settings.redis_pool.database())
         yield overrides
+
+
+@contextlib.contextmanager
+def _mypy_cache(answers: Mapping[str, Any], settings: MatrixSettings) -> Iterator[str | None]:
+    """A mypy cache shared with earlier combinations of the same Python (matrix_mypy_cache.py)."""
+    if settings.mypy_caches is None:
+        yield None  # run_combination called on its own: the project's own .mypy_cache
+        return
+    with settings.mypy_caches.cache(str(answers.get("python_version"))) as directory:
+        yield str(directory)
 
 
 def _timed(result: CombinationResult, name: str, action: Callable[[], str]) -> bool:
