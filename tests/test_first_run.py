@@ -2,8 +2,11 @@
 
 From a fresh copy of this repository and a shell with no uv on PATH: `./scripts/demo`, then each next
 step it prints, then the generated README's run and test commands; and the root README's plain-Copier
-path without pipx. The only liberty taken: servers get a free port (APP_PORT) instead of 8000, so a
-test never collides with whatever else listens there.
+path without pipx. The liberties taken: servers get a free port (APP_PORT) instead of 8000, so a
+test never collides with whatever else listens there; a README command the demo's steps already ran
+in the same directory is not run twice; and `make test` leaves out the generated suite's fault tests
+and coverage (PYTEST_ADDOPTS), because the demo's `shipyard check` has just run that whole suite,
+coverage threshold included, in the same fresh shell.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SERVER_START_SECONDS = 60
 # This machine's network and cache set-up (package index, certificates), not tools a user installs.
 PASSED_THROUGH = ("HOME", "SSL_CERT_FILE", "UV_CACHE_DIR", "UV_NATIVE_TLS", "UV_SYSTEM_CERTS")
 PASSED_THROUGH_PREFIXES = ("PIP_", "UV_INDEX", "UV_DEFAULT_INDEX")
+# `make test` after the demo's full check: the commands are what is proven here (module docstring).
+WITHOUT_FAULT_TESTS = '-m "not fault" --no-cov'
 GIT_IDENTITY = {
     f"GIT_{role}_{field}": value
     for role in ("AUTHOR", "COMMITTER")
@@ -67,7 +72,15 @@ def new_shell_environment(tmp_path: Path) -> dict[str, str]:
         for key, value in os.environ.items()
         if key in PASSED_THROUGH or key.startswith(PASSED_THROUGH_PREFIXES)
     }
-    return {**environment, **GIT_IDENTITY, "PATH": path, "UV_PYTHON_DOWNLOADS": "never", "NO_COLOR": "1"}
+    return {
+        **environment,
+        **GIT_IDENTITY,
+        "PATH": path,
+        "UV_PYTHON_DOWNLOADS": "never",
+        "NO_COLOR": "1",
+        # Read by the generated suite's pytest only (`shipyard check` drops PYTEST_* variables).
+        "PYTEST_ADDOPTS": WITHOUT_FAULT_TESTS,
+    }
 
 
 def shell(command: str, cwd: Path, environment: dict[str, str]) -> str:
@@ -105,19 +118,28 @@ def readme_run_and_test(readme: Path) -> list[str]:
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 
-def follow(steps: list[str], cwd: Path, environment: dict[str, str]) -> Path:
-    """Run the steps as printed, in order; `cd` moves on, a server is exercised then stopped."""
+def follow(
+    steps: list[str], cwd: Path, environment: dict[str, str], done: set[tuple[Path, str]] | None = None
+) -> Path:
+    """Run the steps as printed, in order; `cd` moves on, a server is exercised then stopped.
+
+    `done` records each (directory, command) run; one already in it is not run again.
+    """
     assert steps, "no steps to follow"
+    done = set() if done is None else done
     for step in steps:
         command, _, comment = step.partition("#")
         command = command.strip()
         if command.startswith("cd "):
             cwd = (cwd / command.removeprefix("cd ").strip()).resolve()
             assert cwd.is_dir(), f"`{command}`: no such directory"
+        elif (cwd, command) in done:
+            continue
         elif "serves http" in comment:
             exercise_server(command, cwd, environment)
         else:
             shell(command, cwd, environment)
+        done.add((cwd, command))
     return cwd
 
 
@@ -179,9 +201,11 @@ def test_demo_then_its_next_steps_then_the_readme_commands(tmp_path: Path) -> No
     assert steps[0] == f"cd {clone / 'demo-service'}"
     assert [step.split()[:2] for step in steps[1:]] == [["make", "test"], ["make", "run"]]
     assert "SQLite: nothing to run" in output
-    project = follow(steps, tmp_path, environment)
+    done: set[tuple[Path, str]] = set()
+    project = follow(steps, tmp_path, environment, done)
     assert project == clone / "demo-service"
-    follow(readme_run_and_test(project / "README.md"), project, environment)
+    follow(readme_run_and_test(project / "README.md"), project, environment, done)
+    assert {(project, "make run"), (project, "make test")} <= done
 
 
 def plain_copier_commands(readme: str) -> tuple[list[str], str]:
