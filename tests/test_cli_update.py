@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from shipyard import cli, releases
+from shipyard import cli, releases, team_edits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 IDENTITY = {
@@ -25,6 +25,7 @@ IDENTITY = {
     "GIT_COMMITTER_EMAIL": "test@example.com",
 }
 V2_NOTE = "Upgrade note written for v0.2.0."
+DOMAINS_V2_LINE = "# Release 0.2.0 changed this file."
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -52,6 +53,9 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "tag", "v0.1.0")
     with (repo / "template" / "README.md.jinja").open("a", encoding="utf-8") as readme:
         readme.write("\nAdded by release 0.2.0.\n")
+    # A release that changes the team-owned file: projects keep theirs (copier's _skip_if_exists).
+    with (repo / "template" / "app" / "domains.py").open("a", encoding="utf-8") as domains:
+        domains.write(f"\n{DOMAINS_V2_LINE}\n")
     (repo / "CHANGELOG.md").write_text(
         f"# Changelog\n\n## v0.2.0 - 2026-12-01\n\n{V2_NOTE}\n\n## v0.1.0 - 2026-11-23\n\nFirst.\n",
         encoding="utf-8",
@@ -205,3 +209,21 @@ def test_this_repository_keeps_a_changelog_entry_per_release() -> None:
     assert all(entries.values())
     for tag in releases.release_tags(REPO_ROOT):
         assert tag in entries, f"CHANGELOG.md has no entry for the release tag {tag}"
+
+
+def test_the_teams_domains_file_survives_upgrade_add_and_remove(template_repo: Path, tmp_path: Path) -> None:
+    project = generate(template_repo, tmp_path / "svc")
+    team_edits.apply(project)
+    commit_all(project, "Team: orders domain registered in app/domains.py")
+    team_domains = (project / "app" / "domains.py").read_text(encoding="utf-8")
+    assert "orders_router" in team_domains
+
+    for command in (("upgrade",), ("add", "metrics"), ("remove", "metrics")):
+        code, out, _ = run(project, *command)
+        assert code == 0, out
+        assert "app/domains.py" not in out, f"{command}: copier touched the team's file"
+        assert (project / "app" / "domains.py").read_text(encoding="utf-8") == team_domains
+        assert team_edits.lost_edits(project) == [], command
+        commit_all(project, " ".join(command))
+    assert DOMAINS_V2_LINE not in team_domains
+    assert "Added by release 0.2.0." in (project / "README.md").read_text(encoding="utf-8")
