@@ -51,8 +51,9 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "init", "--quiet", "--initial-branch=main")
     commit_all(repo, "v0.1.0")
     git(repo, "tag", "v0.1.0")
-    with (repo / "template" / "README.md.jinja").open("a", encoding="utf-8") as readme:
-        readme.write("\nAdded by release 0.2.0.\n")
+    # At the top: a team's own README section goes at the end, and must not collide with this.
+    readme = repo / "template" / "README.md.jinja"
+    readme.write_text("Added by release 0.2.0.\n\n" + readme.read_text(encoding="utf-8"), encoding="utf-8")
     # A release that changes the team-owned file: projects keep theirs (copier's _skip_if_exists).
     with (repo / "template" / "app" / "domains.py").open("a", encoding="utf-8") as domains:
         domains.write(f"\n{DOMAINS_V2_LINE}\n")
