@@ -26,7 +26,7 @@ def test_the_edit_adds_a_registered_domain_with_its_migration(tmp_path: Path) ->
     migration = (project / "migrations" / "versions" / "orders_0001_create_orders.py").read_text()
     assert 'down_revision: str | None = "0001"' in migration
     assert '"email-validator>=2.2"' in (project / "pyproject.toml").read_text(encoding="utf-8")
-    assert "health_timeout_seconds: PositiveFloat = 1" in (project / "app/core/settings.py").read_text()
+    assert "statement_timeout_ms: NonNegativeInt = 5000" in (project / "app/core/settings.py").read_text()
     assert team_edits.lost_edits(project) == []
 
 
@@ -36,7 +36,7 @@ def test_a_lost_edit_is_named(tmp_path: Path) -> None:
     team_edits.apply(project)
     (project / "app" / "orders" / "router.py").unlink()
     settings = project / "app" / "core" / "settings.py"
-    settings.write_text(settings.read_text().replace("PositiveFloat = 1\n", "PositiveFloat = 2\n"))
+    settings.write_text(settings.read_text().replace("NonNegativeInt = 5000\n", "NonNegativeInt = 10000\n"))
 
     lost = team_edits.lost_edits(project)
     assert "app/orders/router.py: the team's file was lost or changed" in lost

@@ -4,7 +4,7 @@
   its own Alembic migration (a branch off the items migration), registered in app/domains.py, the
   extension point copier never overwrites (the team's whole file lives in team_edit/);
 - a dependency added to pyproject (email-validator, which the orders schema uses);
-- a changed default in the settings (DATABASE_HEALTH_TIMEOUT_SECONDS 2 -> 1), with the places the
+- a changed default in the settings (DATABASE_STATEMENT_TIMEOUT_MS 10000 -> 5000), with the places the
   template's own tests and docs state it;
 - a README section, a constant in a domain module and a line in a feature's own file.
 
@@ -63,23 +63,23 @@ OPTIONAL_GROUPS = (
         (
             Replacement(
                 "app/core/settings.py",
-                "    health_timeout_seconds: PositiveFloat = 2\n",
-                "    health_timeout_seconds: PositiveFloat = 1\n",
+                "    statement_timeout_ms: NonNegativeInt = 10000\n",
+                "    statement_timeout_ms: NonNegativeInt = 5000\n",
             ),
             Replacement(
                 "tests/core/test_settings.py",
-                "assert database.health_timeout_seconds == 2\n",
-                "assert database.health_timeout_seconds == 1\n",
+                "assert database.statement_timeout_ms == 10000\n",
+                "assert database.statement_timeout_ms == 5000\n",
             ),
             Replacement(
                 ".env.example",
-                "# optional (default: 2)\nDATABASE_HEALTH_TIMEOUT_SECONDS=2\n",
-                "# optional (default: 1)\nDATABASE_HEALTH_TIMEOUT_SECONDS=1\n",
+                "# optional (default: 10000)\nDATABASE_STATEMENT_TIMEOUT_MS=10000\n",
+                "# optional (default: 5000)\nDATABASE_STATEMENT_TIMEOUT_MS=5000\n",
             ),
             Replacement(
                 "docs/configuration.md",
-                "| `DATABASE_HEALTH_TIMEOUT_SECONDS` | no | `2` |",
-                "| `DATABASE_HEALTH_TIMEOUT_SECONDS` | no | `1` |",
+                "| `DATABASE_STATEMENT_TIMEOUT_MS` | no | `10000` |",
+                "| `DATABASE_STATEMENT_TIMEOUT_MS` | no | `5000` |",
             ),
         ),
     ),
