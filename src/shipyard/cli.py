@@ -17,6 +17,7 @@ from shipyard.matrix_command import matrix
 from shipyard.new import check_destination, render
 from shipyard.questions import Question, load_questions, parse_assignments
 from shipyard.template_source import open_template
+from shipyard.update_command import add, remove, upgrade
 
 app = typer.Typer(
     name="shipyard",
@@ -155,3 +156,6 @@ def check(
 
 
 app.command("matrix")(matrix)
+app.command("add")(add)
+app.command("remove")(remove)
+app.command("upgrade")(upgrade)

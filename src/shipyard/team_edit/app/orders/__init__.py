@@ -1,0 +1,1 @@
+"""Orders: the team's own domain, registered in app/domains.py."""

@@ -1,0 +1,32 @@
+"""Request and response bodies of the orders API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+# Ids are BIGINT on every backend.
+MAX_ID = 2**63 - 1
+# In a JSON body an id stays below 2**53: every client's number type holds it exactly.
+MAX_BODY_ID = 2**53 - 1
+# Team rule: one order never asks for more than a pallet.
+MAX_QUANTITY = 500
+
+
+class OrderCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: int = Field(ge=1, le=MAX_BODY_ID, description="Id of the ordered item")
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    customer_email: EmailStr = Field(max_length=320)
+
+
+class OrderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    item_id: int
+    quantity: int
+    customer_email: str
+    created_at: datetime
