@@ -46,7 +46,9 @@ def _state(item: dict[str, Any], answers: dict[str, Any], environment: Any) -> d
     return {**row, "state": "available", "answer": item["answer"]}
 
 
-def build_readiness(answers: dict[str, Any], environment: Any, path: Path = DATA_FILE) -> list[dict[str, Any]]:
+def build_readiness(
+    answers: dict[str, Any], environment: Any, path: Path = DATA_FILE
+) -> list[dict[str, Any]]:
     """Seeds, in order, each with its groups of rows for these answers."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
