@@ -33,7 +33,7 @@ ALWAYS = [
     "loadtests/locustfile.py",
     "loadtests/k6.js",
     "loadtests/profiles.json",
-    "deploy/proxy/Caddyfile",
+    "proxy/Caddyfile",
     "docs/performance.md",
     "docs/production-checklist.md",
     "docs/troubleshooting.md",

@@ -52,7 +52,7 @@ VALIDATORS: tuple[ArtifactValidator, ...] = (
     ),
     ArtifactValidator(
         name="caddy",
-        files=glob("deploy/proxy/Caddyfile", "proxy/Caddyfile"),
+        files=glob("proxy/Caddyfile"),
         command=lambda files: [tool("caddy"), "validate", *map(str, files)],
         install_hint="apt-get install caddy",
         check=_caddy_validate,

@@ -10,7 +10,7 @@ import yaml  # type: ignore[import-untyped]
 from tests.support.database import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
-CADDYFILE = PROJECT_ROOT / "deploy" / "proxy" / "Caddyfile"
+CADDYFILE = PROJECT_ROOT / "proxy" / "Caddyfile"
 SHELL_BLOCK = re.compile(r"```(?:sh|bash|console)\n(.+?)```", re.DOTALL)
 
 
@@ -30,7 +30,7 @@ def test_the_production_proxy_terminates_tls_and_limits_requests() -> None:
     compose = yaml.safe_load(text(PROJECT_ROOT / "compose.yaml"))
     proxy = compose["services"]["proxy"]
     assert "443:443" in proxy["ports"]
-    assert "./deploy/proxy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert "./proxy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     config = text(CADDYFILE)
     assert "{$PROXY_DOMAIN:localhost} {" in config  # a site address: Caddy serves it over TLS
     for directive in ("max_size 10MB", "max_header_size 16KB", "read_header", "read_body", "idle"):
