@@ -23,6 +23,7 @@ def _load_sibling(name: str) -> ModuleType:
 
 
 feature_data = _load_sibling("feature_data")
+readiness = _load_sibling("readiness")
 
 
 class ShipyardContext(ContextHook):
@@ -42,5 +43,7 @@ class ShipyardContext(ContextHook):
         # Jinja makes a context for every file and path part (hundreds per render): build once per answers.
         key = json.dumps(answers, sort_keys=True, default=str)
         if key not in self._built:
-            self._built[key] = feature_data.build_context(answers, self.environment)
+            built = feature_data.build_context(answers, self.environment)
+            built["readiness"] = readiness.build_readiness(answers, self.environment)
+            self._built[key] = built
         context["shipyard"] = self._built[key]

@@ -55,6 +55,7 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         "feature_summaries": {m["name"]: m.get("summary", "") for m in enabled},
         "dependencies": [],
         "dev_dependencies": [],
+        "optional_dependencies": {},
         "env_groups": {},
         "compose_services": {},
         "compose_volumes": [],
@@ -67,6 +68,8 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         rendered = _render(manifest, answers, environment)
         merged["dependencies"] += rendered.get("dependencies", [])
         merged["dev_dependencies"] += rendered.get("dev_dependencies", [])
+        for extra, requirements in rendered.get("optional_dependencies", {}).items():
+            merged["optional_dependencies"].setdefault(extra, []).extend(requirements)
         for var in rendered.get("env", []):
             # Features sharing a variable (REDIS_URL) each declare it; the first declaration wins.
             if var["name"] not in declared:
@@ -82,6 +85,10 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
     _check_compose_services(merged["compose_services"])
     merged["dependencies"] = sorted(set(merged["dependencies"]), key=str.lower)
     merged["dev_dependencies"] = sorted(set(merged["dev_dependencies"]), key=str.lower)
+    merged["optional_dependencies"] = {
+        extra: sorted(set(requirements), key=str.lower)
+        for extra, requirements in sorted(merged["optional_dependencies"].items())
+    }
     return merged
 
 

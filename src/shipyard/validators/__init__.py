@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shipyard.validators import deploy, general, monitoring
+from shipyard.validators import deploy, general, monitoring, operations
 from shipyard.validators.base import ArtifactValidator
 
-VALIDATORS: tuple[ArtifactValidator, ...] = (*general.VALIDATORS, *deploy.VALIDATORS, *monitoring.VALIDATORS)
+VALIDATORS: tuple[ArtifactValidator, ...] = (
+    *general.VALIDATORS,
+    *deploy.VALIDATORS,
+    *monitoring.VALIDATORS,
+    *operations.VALIDATORS,
+)
 
 
 def applicable(project: Path) -> list[tuple[ArtifactValidator, list[Path]]]:

@@ -204,7 +204,7 @@ VALIDATORS: tuple[ArtifactValidator, ...] = (
     ),
     ArtifactValidator(
         name="gitlab-ci-schema",
-        files=glob(".gitlab-ci.yml"),
+        files=glob(".gitlab-ci.yml", ".gitlab/*.yml"),
         command=_check_jsonschema("vendor.gitlab-ci"),
         install_hint="pip install check-jsonschema",
     ),
