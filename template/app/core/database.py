@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 from app.core.about import about
-from app.core.database_outage import DatabaseUnavailable, outage_reason
+from app.core.breaker import CircuitBreaker
+from app.core.database_outage import DatabaseBreakerOpen, DatabaseUnavailable, outage_reason
 from app.core.settings import DatabaseSettings
 from app.core.turns import Turns
 
@@ -133,16 +134,30 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
 
 
 @asynccontextmanager
-async def _outages_reported() -> AsyncIterator[None]:
+async def _outages_reported(
+    breaker: CircuitBreaker | None, *, convert: bool = True
+) -> AsyncIterator[None]:
+    """Outages become DatabaseUnavailable (unless not `convert`) and count for the breaker."""
+    if breaker is not None and not breaker.allow():
+        # Open: fail fast, without a connection attempt, until the next half-open trial.
+        raise DatabaseBreakerOpen(breaker.describe(), breaker.retry_after())
     try:
         yield
-    except DatabaseUnavailable:
+    except DatabaseUnavailable as error:
+        if breaker is not None:
+            breaker.failure(error)
         raise
     except Exception as error:
         reason = outage_reason(error, from_database=True)
         if reason is None:
             raise
+        if breaker is not None:
+            breaker.failure(error)
+        if not convert:
+            raise
         raise DatabaseUnavailable(reason) from error
+    if breaker is not None:
+        breaker.success()
 
 
 class Database:
@@ -154,12 +169,14 @@ class Database:
     several statements to agree with each other belongs in a transaction. Both wait their turn
     for a connection in arrival order (app.core.turns); the sessionmakers behind them do not.
     An outage inside either (refused, dropped, timed out, locked) leaves it as
-    DatabaseUnavailable, which the API answers with 503 and Retry-After.
+    DatabaseUnavailable, which the API answers with 503 and Retry-After. A feature may set
+    `breaker` (app.core.breaker): while it is open, sessions fail fast without connecting.
     """
 
     def __init__(self, settings: DatabaseSettings) -> None:
         self.engine = create_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.breaker: CircuitBreaker | None = None
         self.read_sessionmaker = async_sessionmaker(
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
@@ -173,21 +190,34 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
         """A read session, once it is this request's turn for a connection."""
-        async with _outages_reported(), self._turn(), self.read_sessionmaker() as session:
+        async with self._session(self.read_sessionmaker) as session:
             yield session
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
         """A write session (commit it), once it is this request's turn for a connection."""
-        async with _outages_reported(), self._turn(), self.sessionmaker() as session:
+        async with self._session(self.sessionmaker) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _session(
+        self, maker: async_sessionmaker[AsyncSession]
+    ) -> AsyncIterator[AsyncSession]:
+        async with _outages_reported(self.breaker), self._turn(), maker() as session:
             yield session
 
     def _turn(self) -> AbstractAsyncContextManager[None]:
         return self._turns.turn() if self._turns is not None else nullcontext()
 
     async def ping(self) -> None:
-        """Round-trip to the database; raises if it cannot answer."""
-        async with self.engine.connect() as connection:
+        """Round-trip to the database; raises if it cannot answer.
+
+        Through the breaker like a session: it fails at once while open, and once the open
+        period is over it may be the half-open trial, so readiness recovers without traffic.
+        """
+        # Readiness shows the driver's own error, so it is not converted.
+        breaker = _outages_reported(self.breaker, convert=False)
+        async with breaker, self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:

@@ -45,6 +45,18 @@ class DatabaseUnavailable(ServiceError):
         self.reason = reason
 
 
+class DatabaseBreakerOpen(DatabaseUnavailable):
+    """The database's circuit breaker is open: answered at once, retry when it half-opens."""
+
+    def __init__(self, reason: str, retry_after_seconds: int) -> None:
+        super().__init__(reason)
+        self.detail = (
+            "The database is unavailable; requests fail fast for now. "
+            f"Retry in {retry_after_seconds} seconds."
+        )
+        self.headers = {"Retry-After": str(retry_after_seconds)}
+
+
 def _chain(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = error

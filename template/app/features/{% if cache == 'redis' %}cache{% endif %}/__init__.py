@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app.core.breaker import register_breaker
 from app.core.health import register_readiness_check
 from app.features.cache.client import create_client
 from app.features.cache.redis_cache import RedisReadCache
@@ -21,6 +22,7 @@ def install(app: FastAPI) -> None:
     if observer is not None:
         stats.observers.append(observer)
     cache = RedisReadCache(client, settings, stats)
+    register_breaker(app, cache.breaker)
     app.state.read_cache = cache
 
     # Not critical by default: without Redis the service still answers, from the database.

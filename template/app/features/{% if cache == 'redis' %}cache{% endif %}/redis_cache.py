@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from app.core.breaker import BreakerPolicy, CircuitBreaker
 from app.core.logging import get_logger
 from app.core.read_cache import Loader, Model, ReadCache
-from app.features.cache.breaker import Breaker
 from app.features.cache.invalidations import Invalidation, PendingInvalidations
 from app.features.cache.settings import CacheSettings
 from app.features.cache.single_flight import SingleFlight
@@ -22,6 +22,10 @@ from app.features.cache.stats import CacheStats
 logger = get_logger("app.cache")
 FAILED: Final = object()
 SCAN_BATCH = 500
+# The first Redis failure bypasses the cache, whatever the other breakers' thresholds: a write
+# whose invalidation failed leaves a stale value there, so the cache must not answer again until
+# the probe has replayed the missed invalidations.
+FIRST_FAILURE_OPENS: Final = BreakerPolicy(failure_threshold=1, open_seconds=float("inf"))
 # Missed invalidations replayed per pipeline round trip after an outage.
 REPLAY_BATCH = 200
 # Store a value only if no write bumped its generations since the read began (no stale refill).
@@ -53,7 +57,13 @@ class RedisReadCache(ReadCache):
         self.stats = stats
         self.base = f"{settings.key_prefix}:v{settings.key_version}"
         self.global_key = f"{self.base}:generation"
-        self.breaker = Breaker(settings.retry_interval_seconds, self._recover)
+        # Requests never trial a Redis that failed: one background probe closes the breaker.
+        self.breaker = CircuitBreaker(
+            "redis",
+            FIRST_FAILURE_OPENS,
+            recover=self._recover,
+            probe_interval=settings.retry_interval_seconds,
+        )
         self.flight = SingleFlight()
         self.pending = PendingInvalidations(settings.max_pending_invalidations)
         self._store = redis.register_script(STORE_IF_CURRENT)

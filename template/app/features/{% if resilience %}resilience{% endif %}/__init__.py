@@ -1,0 +1,42 @@
+"""Resilience: circuit breakers (database, Redis), a per-request deadline, overload shedding."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.core.breaker import CircuitBreaker, register_breaker
+from app.core.middleware import add_feature_middleware
+from app.core.openapi_contract import document_response
+from app.features.resilience.breakers_api import router
+from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
+from app.features.resilience.overload import Admission, OverloadMiddleware
+from app.features.resilience.settings import ResilienceSettings
+from app.features.resilience.stats import ResilienceStats, attach_metrics
+
+# Before the cache, so the Redis breaker it registers is watched (metrics) too.
+INSTALL_ORDER = 15
+
+
+def install(app: FastAPI) -> None:
+    settings = ResilienceSettings()
+    stats = ResilienceStats()
+    attach_metrics(stats)
+    app.state.resilience_stats = stats
+    # Breakers registered later (the cache's) are watched too.
+    app.state.breaker_hooks = [stats.watch]
+    database = app.state.database
+    database.breaker = register_breaker(app, CircuitBreaker("database", settings.breaker_policy))
+
+    # Shedding runs first, so a shed request costs no deadline timer and no route work.
+    admission = Admission(settings.max_in_flight, settings.max_queued, settings.max_queue_seconds)
+    app.state.admission = admission
+    add_feature_middleware(
+        app,
+        OverloadMiddleware,
+        admission=admission,
+        retry_after=settings.shed_retry_after_seconds,
+        stats=stats,
+    )
+    add_feature_middleware(app, DeadlineMiddleware, seconds=settings.request_deadline_seconds)
+    document_response(app, DEADLINE_EXCEEDED)
+    app.include_router(router)
