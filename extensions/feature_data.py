@@ -61,6 +61,7 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         "app_environment": {},
         "app_volumes": [],
         "test_services": [],
+        "scripts": {},
     }
     declared: set[str] = set()
     for manifest in enabled:
@@ -76,6 +77,7 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         merged["compose_volumes"] += rendered.get("compose_volumes", [])
         merged["app_environment"].update(rendered.get("app_environment", {}))
         merged["app_volumes"] += rendered.get("app_volumes", [])
+        merged["scripts"].update(rendered.get("scripts", {}))
         merged["test_services"] += [
             item for item in rendered.get("test_services", []) if item not in merged["test_services"]
         ]
