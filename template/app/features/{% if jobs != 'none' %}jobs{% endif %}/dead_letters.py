@@ -60,7 +60,7 @@ class DeadLetters:
                 raise LookupError(f"no dead letter with id {dead_letter_id}")
             if letter.replayed_at is not None:
                 raise LookupError(f"dead letter {dead_letter_id} was replayed already")
-            labels: dict[str, Any] = {**letter.labels, ATTEMPT_LABEL: 1}
+            labels: dict[str, Any] = {**letter.labels, ATTEMPT_LABEL: "1"}
             await runtime.enqueue_with_labels(
                 letter.task_name,
                 *letter.args,

@@ -41,13 +41,14 @@ class RetryThenDeadLetter(TaskiqMiddleware):
     def pre_send(self, message: TaskiqMessage) -> TaskiqMessage:
         spec = self.specs.get(message.task_name)
         labels = message.labels
-        labels.setdefault(ATTEMPT_LABEL, 1)
+        # Strings: NATS carries labels as message headers, which must be text.
+        labels.setdefault(ATTEMPT_LABEL, "1")
         if "timeout" not in labels:
             timeout = spec.timeout_seconds if spec and spec.timeout_seconds else None
-            labels["timeout"] = timeout or self.settings.task_timeout_seconds
+            labels["timeout"] = str(timeout or self.settings.task_timeout_seconds)
         if MAX_ATTEMPTS_LABEL not in labels:
             attempts = spec.max_attempts if spec and spec.max_attempts else None
-            labels[MAX_ATTEMPTS_LABEL] = attempts or self.settings.max_attempts
+            labels[MAX_ATTEMPTS_LABEL] = str(attempts or self.settings.max_attempts)
         return message
 
     def backoff_seconds(self, attempt: int) -> float:
@@ -82,7 +83,7 @@ class RetryThenDeadLetter(TaskiqMiddleware):
             error=error,
         )
         await asyncio.sleep(delay)
-        labels = {**message.labels, ATTEMPT_LABEL: attempt + 1}
+        labels = {**message.labels, ATTEMPT_LABEL: str(attempt + 1)}
         kicker: AsyncKicker[Any, Any] = AsyncKicker(
             task_name=message.task_name, broker=self.broker, labels=labels
         )

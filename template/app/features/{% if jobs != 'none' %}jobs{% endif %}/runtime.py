@@ -26,6 +26,7 @@ from app.features.jobs.settings import JobsSettings
 TASK_MODULES = ("app.features.jobs.events", "app.features.jobs.example_tasks")
 
 _current: JobsRuntime | None = None
+START_TIMEOUT_SECONDS = 5.0
 
 # Labels every enqueued task carries from this process (the tracing feature adds traceparent).
 current_labels: Callable[[], dict[str, Any]] = dict
@@ -50,7 +51,8 @@ class JobsRuntime:
         """Connect to the broker (once; again after a failed attempt)."""
         async with self._lock:
             if not self._started:
-                await self.broker.startup()
+                # Bounded: some clients retry an unreachable server for minutes by default.
+                await asyncio.wait_for(self.broker.startup(), START_TIMEOUT_SECONDS)
                 self._started = True
 
     async def stop(self) -> None:
