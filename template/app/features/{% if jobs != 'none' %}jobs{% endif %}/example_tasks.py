@@ -88,12 +88,17 @@ async def record_item_activity(event: EventEnvelope) -> None:
 
 async def _predecessor_pending(session: AsyncSession, event: EventEnvelope) -> bool:
     """Whether the outbox has the aggregate's previous event, not yet applied by this consumer."""
+    # The latest such event: SQLite may reuse the id of a purged item for a new one.
     previous = await session.scalar(
-        select(OutboxEvent.event_id).where(
+        select(OutboxEvent.event_id)
+        .where(
             OutboxEvent.aggregate_type == event.aggregate_type,
             OutboxEvent.aggregate_id == event.aggregate_id,
             OutboxEvent.sequence == event.sequence - 1,
+            OutboxEvent.occurred_at <= event.occurred_at,
         )
+        .order_by(OutboxEvent.id.desc())
+        .limit(1)
     )
     if previous is None:  # the first event, or history from before the outbox existed
         return False

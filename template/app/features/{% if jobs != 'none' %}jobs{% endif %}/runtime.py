@@ -8,6 +8,7 @@ an unreachable broker never stops the API); the worker builds one too and tasks 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -33,27 +34,51 @@ current_labels: Callable[[], dict[str, Any]] = dict
 
 
 class JobsRuntime:
-    def __init__(self, settings: JobsSettings, database: Database) -> None:
+    def __init__(self, settings: JobsSettings, database: Database, *, worker: bool = False) -> None:
         for module in TASK_MODULES:
             importlib.import_module(module)
         self.settings = settings
         self.database = database
+        self.worker = worker
         self.specs = declared_jobs()
         self.dead_letters = DeadLetters(database)
-        self.broker: AsyncBroker = create_broker(settings)
-        self.broker.add_middlewares(RetryThenDeadLetter(settings, self.specs, self.dead_letters))
-        for spec in self.specs.values():
-            self.broker.register_task(spec.func, task_name=spec.name)
+        self.broker = self._new_broker()
         self._started = False
         self._lock = asyncio.Lock()
 
+    def _new_broker(self) -> AsyncBroker:
+        broker = create_broker(self.settings)
+        broker.is_worker_process = self.worker
+        broker.add_middlewares(RetryThenDeadLetter(self.settings, self.specs, self.dead_letters))
+        for spec in self.specs.values():
+            broker.register_task(spec.func, task_name=spec.name)
+        return broker
+
     async def start(self) -> None:
-        """Connect to the broker (once; again after a failed attempt)."""
+        """Connect to the broker (once; after a failed attempt, with a fresh broker client)."""
         async with self._lock:
-            if not self._started:
+            if self._started:
+                return
+            try:
                 # Bounded: some clients retry an unreachable server for minutes by default.
                 await asyncio.wait_for(self.broker.startup(), START_TIMEOUT_SECONDS)
-                self._started = True
+            except BaseException:
+                await self._replace_broker()
+                raise
+            self._started = True
+
+    async def reset(self) -> None:
+        """Drop the connection after a broker failure; the next start() connects anew."""
+        async with self._lock:
+            self._started = False
+            await self._replace_broker()
+
+    async def _replace_broker(self) -> None:
+        # Not every client can connect again once closed or cancelled mid-connect (nats-py's
+        # cannot), so a failed broker object is replaced, not restarted.
+        old, self.broker = self.broker, self._new_broker()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(old.shutdown(), 1.0)
 
     async def stop(self) -> None:
         async with self._lock:

@@ -52,15 +52,14 @@ async def consume(runtime: JobsRuntime, state: WorkerState, stop: asyncio.Event)
             with_error = False
         state.consuming = False
         if with_error:
-            await runtime.stop()
+            await runtime.reset()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), RECONNECT_SECONDS)
 
 
 async def run_worker(core: Settings, settings: JobsSettings) -> None:
     database = Database(core.database)
-    runtime = JobsRuntime(settings, database)
-    runtime.broker.is_worker_process = True
+    runtime = JobsRuntime(settings, database, worker=True)
     set_current(runtime)
     relay = OutboxRelay(runtime)
     state = WorkerState(runtime, relay)
