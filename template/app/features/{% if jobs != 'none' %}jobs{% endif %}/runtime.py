@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,8 @@ TASK_MODULES = ("app.features.jobs.events", "app.features.jobs.example_tasks")
 
 _current: JobsRuntime | None = None
 START_TIMEOUT_SECONDS = 5.0
+# Present when the service has metrics: the worker then counts tasks and serves /metrics.
+METRICS_MODULE = "app.features.jobs.jobs_metrics"
 
 # Labels every enqueued task carries from this process (the tracing feature adds traceparent).
 current_labels: Callable[[], dict[str, Any]] = dict
@@ -50,6 +53,8 @@ class JobsRuntime:
         broker = create_broker(self.settings)
         broker.is_worker_process = self.worker
         broker.add_middlewares(RetryThenDeadLetter(self.settings, self.specs, self.dead_letters))
+        if self.worker and importlib.util.find_spec(METRICS_MODULE) is not None:
+            broker.add_middlewares(importlib.import_module(METRICS_MODULE).TaskMetrics())
         for spec in self.specs.values():
             broker.register_task(spec.func, task_name=spec.name)
         return broker
