@@ -62,6 +62,8 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         "app_environment": {},
         "app_volumes": [],
         "test_services": [],
+        "scripts": {},
+        "app_services": {},
     }
     declared: set[str] = set()
     for manifest in enabled:
@@ -79,6 +81,9 @@ def build_context(answers: dict[str, Any], environment: Any = None) -> dict[str,
         merged["compose_volumes"] += rendered.get("compose_volumes", [])
         merged["app_environment"].update(rendered.get("app_environment", {}))
         merged["app_volumes"] += rendered.get("app_volumes", [])
+        merged["scripts"].update(rendered.get("scripts", {}))
+        # More processes of the app's image (a worker): compose runs them like the app, after migrate.
+        merged["app_services"].update(rendered.get("app_services", {}))
         merged["test_services"] += [
             item for item in rendered.get("test_services", []) if item not in merged["test_services"]
         ]
