@@ -56,6 +56,7 @@ def test_axes_are_the_questions_with_choices_or_bool(specs: dict[str, Any]) -> N
         "database",
         "cache",
         "rate_limit",
+        "auth",
         "metrics",
         "tracing",
         "resilience",

@@ -28,6 +28,7 @@ from app.core.migrations import (
 )
 from app.models import Base
 from tests.conftest import environment_for_tests
+from tests.support.credentials import server_headers
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
 
@@ -106,8 +107,12 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
             assert server.poll() is None, f"server exited early:\n{output()}"
             assert time.monotonic() < deadline, f"server did not listen:\n{output()}"
             time.sleep(0.05)
+        base_url = f"http://127.0.0.1:{port}"
         created = httpx.post(
-            f"http://127.0.0.1:{port}/items", json={"name": "first", "price": "1.00"}, timeout=10
+            f"{base_url}/items",
+            json={"name": "first", "price": "1.00"},
+            headers=server_headers(base_url),
+            timeout=10,
         )
         assert created.status_code == 201, f"{created.text}\n{output()}"
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)

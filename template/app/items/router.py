@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
+from app.core.access import access, created
 from app.core.etags import etag_for, if_none_match_hits
 from app.core.problems import Problem, problem_responses
 from app.items.dependencies import (
@@ -34,6 +35,7 @@ def _read(item: Item | ItemRead, response: Response) -> ItemRead:
 
 @router.post(
     "",
+    dependencies=[Depends(access("items:create"))],
     status_code=status.HTTP_201_CREATED,
     response_model=ItemRead,
     summary="Create an item",
@@ -51,12 +53,14 @@ async def create_item(
     data: ItemCreate, service: ItemServiceDep, request: Request, response: Response
 ) -> ItemRead:
     item = await service.create(data)
+    await created(request, "items", item.id)
     response.headers["Location"] = str(request.app.url_path_for("get_item", item_id=item.id))
     return _read(item, response)
 
 
 @router.get(
     "",
+    dependencies=[Depends(access("items:read"))],
     response_model=ItemPage,
     summary="List items, oldest first, one page at a time",
     responses={
@@ -78,6 +82,7 @@ async def list_items(
 
 @router.get(
     "/{item_id}",
+    dependencies=[Depends(access("items:read"))],
     response_model=ItemRead,
     summary="Read an item",
     responses={
@@ -102,6 +107,7 @@ async def get_item(
 
 @router.patch(
     "/{item_id}",
+    dependencies=[Depends(access("items:update"))],
     response_model=ItemRead,
     summary="Change fields of an item (requires If-Match)",
     responses={
@@ -122,6 +128,7 @@ async def update_item(
 
 @router.delete(
     "/{item_id}",
+    dependencies=[Depends(access("items:delete"))],
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an item (soft delete; If-Match optional)",
     responses=problem_responses(404, 412, 422),
