@@ -29,7 +29,7 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    """Emit SQL to stdout instead of executing it (`alembic upgrade head --sql`)."""
+    """Emit SQL to stdout instead of executing it (`alembic upgrade heads --sql`)."""
     context.configure(
         url=database_url(),
         target_metadata=target_metadata,

@@ -78,7 +78,7 @@ def describe_missing(script: ScriptDirectory, missing: list[str]) -> str:
         listing += f" and {len(named) - NAMED_REVISIONS} more"
     return (
         f"database schema is behind the code, missing migrations: {listing}; "
-        "apply them with `alembic upgrade head` (make migrate)"
+        "apply them with `alembic upgrade heads` (make migrate)"
     )
 
 
@@ -119,11 +119,11 @@ def _current_heads(connection: Connection) -> tuple[str, ...]:
 
 
 def upgrade_to_head(database_url: str) -> None:
-    """`alembic upgrade head` on `database_url`, one process at a time (see migration_lock)."""
+    """`alembic upgrade heads` on `database_url`, one process at a time (see migration_lock)."""
     from alembic import command
 
     with migration_lock(database_url):
-        command.upgrade(alembic_config(database_url), "head")
+        command.upgrade(alembic_config(database_url), "heads")
 
 
 @contextmanager

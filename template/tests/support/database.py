@@ -27,7 +27,7 @@ The tests need a PostgreSQL server they may create databases on. Either
 """
 
 
-def migrate(url: str, revision: str = "head") -> None:
+def migrate(url: str, revision: str = "heads") -> None:
     """Run `alembic upgrade <revision>` against `url`, the way `make migrate` does."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["database_url"] = url
