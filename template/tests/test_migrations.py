@@ -27,6 +27,7 @@ from app.core.migrations import (
 )
 from app.models import Base
 from tests.conftest import environment_for_tests
+from tests.support.credentials import server_headers
 from tests.support.database import PROJECT_ROOT, downgrade, migrate
 from tests.support.server_process import free_port
 
@@ -104,8 +105,12 @@ def test_development_server_migrates_before_its_first_request(tmp_path: Path) ->
             assert server.poll() is None, f"server exited early:\n{output()}"
             assert time.monotonic() < deadline, f"server did not listen:\n{output()}"
             time.sleep(0.05)
+        base_url = f"http://127.0.0.1:{port}"
         created = httpx.post(
-            f"http://127.0.0.1:{port}/items", json={"name": "first", "price": "1.00"}, timeout=10
+            f"{base_url}/items",
+            json={"name": "first", "price": "1.00"},
+            headers=server_headers(base_url),
+            timeout=10,
         )
         assert created.status_code == 201, f"{created.text}\n{output()}"
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
@@ -125,6 +130,10 @@ def test_missing_revisions_names_those_after_the_databases_oldest_first(tmp_path
     # The scripts of a release with two new migrations, against a database still at 0001.
     scripts = tmp_path / "migrations"
     shutil.copytree(PROJECT_ROOT / "migrations", scripts)
+    # Only the base revision: features add branches of their own, which are not what this tests.
+    for version in (scripts / "versions").glob("*.py"):
+        if not version.name.startswith("0001_"):
+            version.unlink()
     for revision, down in (("0002", "0001"), ("0003", "0002")):
         (scripts / "versions" / f"{revision}_step.py").write_text(
             f'"""Step {revision}."""\n\nrevision = "{revision}"\ndown_revision = "{down}"\n\n\n'

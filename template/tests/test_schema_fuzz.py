@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import environment_for_tests
+from tests.support.credentials import server_headers
 from tests.support.database import PROJECT_ROOT
 from tests.support.server_process import free_port
 
@@ -58,7 +59,15 @@ def _unmeasured(env: dict[str, str]) -> dict[str, str]:
     return {name: value for name, value in env.items() if not name.startswith("COVERAGE_PROCESS")}
 
 
-def _fuzz_command(base_url: str) -> list[str]:
+def _header_options(headers: dict[str, str]) -> list[str]:
+    # Signed in as a client of the service would be (tests/support/credentials.py), so the
+    # fuzzer reaches the routes behind authentication, not only their 401.
+    return [
+        option for name, value in headers.items() for option in ("--header", f"{name}: {value}")
+    ]
+
+
+def _fuzz_command(base_url: str, headers: dict[str, str]) -> list[str]:
     command = [
         sys.executable,
         "-m",
@@ -78,6 +87,7 @@ def _fuzz_command(base_url: str) -> list[str]:
         "--generation-database",
         "none",
         "--no-color",
+        *_header_options(headers),
     ]
     return [*command, "--seed", FUZZ_SEED] if FUZZ_SEED else command
 
@@ -103,7 +113,7 @@ def test_schema_fuzzer_finds_nothing(database_url: str, tmp_path: Path) -> None:
     try:
         _wait_until_serving(server, base_url, log)
         result = subprocess.run(
-            _fuzz_command(base_url),
+            _fuzz_command(base_url, server_headers(base_url)),
             cwd=PROJECT_ROOT,
             env={**_unmeasured(env), "SCHEMATHESIS_HOOKS": HOOKS},
             capture_output=True,

@@ -13,6 +13,7 @@ from app.core.middleware.client_address import forwarded_client, forwarded_schem
 from app.core.server import server_options
 from app.core.settings import ConfigurationError, parse_networks
 from tests.conftest import MakeClient, MakeSettings
+from tests.support.credentials import server_headers
 from tests.support.live_server import LiveServer, live_servers
 
 Events = Callable[[], list[dict[str, Any]]]
@@ -91,9 +92,10 @@ def test_a_local_peer_cannot_pick_its_address_on_the_real_server(
 ) -> None:
     untrusting, trusting = servers
     for server in servers:
+        base_url = f"http://127.0.0.1:{server.port}"
         response = httpx.get(
-            f"http://127.0.0.1:{server.port}/items/999999",
-            headers={"X-Forwarded-For": FORWARDED},
+            f"{base_url}/items/999999",
+            headers={"X-Forwarded-For": FORWARDED, **server_headers(base_url)},
             timeout=10,
         )
         assert response.status_code == 404

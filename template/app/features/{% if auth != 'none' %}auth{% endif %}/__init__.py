@@ -15,11 +15,11 @@ import pkgutil
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 
 from app.core.access import POLICY_STATE
-from app.core.problems import problem_responses
+from app.core.problems import PROBLEM_MEDIA_TYPE
 from app.features.auth.audit import AuditLog
+from app.features.auth.audit_routes import router as audit_router
 from app.features.auth.permissions import ENDPOINT_PERMISSIONS
 from app.features.auth.policy import AuthAccessPolicy
 from app.features.auth.verification import verifier_registry
@@ -39,16 +39,35 @@ def provider_modules() -> list[Any]:
     ]
 
 
-def document_security(app: FastAPI) -> None:
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+UNAUTHENTICATED = {
+    **_problem("No bearer token, or one that is not valid (expired, revoked, forged)"),
+    "headers": {
+        "WWW-Authenticate": {
+            "description": "Bearer, with error=invalid_token when a token was refused",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    },
+}
+FORBIDDEN = _problem("The caller's roles do not allow this (see the permission table)")
+
+
+def document_security(schema: dict[str, Any]) -> None:
     """Mark every endpoint of the permission table as needing a bearer token (401, 403)."""
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
+    for (method, path), _permission in ENDPOINT_PERMISSIONS.items():
+        operation = schema.get("paths", {}).get(path, {}).get(method.lower())
+        if operation is None:
             continue
-        if not any((method, route.path) in ENDPOINT_PERMISSIONS for method in route.methods or ()):
-            continue
-        route.openapi_extra = {**(route.openapi_extra or {}), "security": SECURITY}
-        for status, response in problem_responses(401, 403).items():
-            route.responses.setdefault(status, response)
+        operation["security"] = SECURITY
+        operation["responses"].setdefault("401", UNAUTHENTICATED)
+        operation["responses"].setdefault("403", FORBIDDEN)
 
 
 BEARER_SCHEME = {
@@ -67,6 +86,7 @@ def add_security_scheme(app: FastAPI) -> None:
         schema = build()
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         schemes.setdefault("bearer", BEARER_SCHEME)
+        document_security(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -77,7 +97,7 @@ def install(app: FastAPI) -> None:
     audit_log = AuditLog(app.state.database)
     app.state.audit_log = audit_log
     setattr(app.state, POLICY_STATE, AuthAccessPolicy(app.state.database, audit_log))
+    app.include_router(audit_router)
     for module in provider_modules():
         module.install_provider(app)
-    document_security(app)
     add_security_scheme(app)

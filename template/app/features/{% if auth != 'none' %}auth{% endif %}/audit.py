@@ -68,9 +68,7 @@ class AuditLog:
         async with self._database.writing() as session:
             session.add(AuditEvent(**entry.__dict__))
             await session.commit()
-        logger.info(
-            "audit", action=entry.action, outcome=entry.outcome, subject=entry.subject
-        )
+        logger.info("audit", action=entry.action, outcome=entry.outcome, subject=entry.subject)
 
     async def recent(self, limit: int) -> list[AuditEvent]:
         async with self._database.reading() as session:

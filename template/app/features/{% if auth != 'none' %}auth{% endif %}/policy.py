@@ -45,7 +45,9 @@ class AuthAccessPolicy:
                     entry_for(
                         request,
                         action,
-                        "denied" if refused.status_code == Forbidden.status_code else "unauthenticated",
+                        "denied"
+                        if refused.status_code == Forbidden.status_code
+                        else "unauthenticated",
                         principal=principal_now,
                         resource=resource,
                     )
@@ -75,7 +77,10 @@ class AuthAccessPolicy:
             await session.commit()
         await self._audit.record(
             entry_for(
-                request, "items:created", "ok", principal=principal,
+                request,
+                "items:created",
+                "ok",
+                principal=principal,
                 resource=f"{resource}/{resource_id}",
             )
         )
