@@ -180,6 +180,7 @@ def test_list_json_names_every_combination_with_full_answers(
     assert set(toggles) == {
         "toggle:cache=redis",
         "toggle:rate_limit=memory",
+        "toggle:auth=local",
         "toggle:metrics",
         "toggle:tracing",
         "toggle:resilience",
