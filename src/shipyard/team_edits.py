@@ -3,7 +3,7 @@
 - a second domain, `orders`, next to `items`: router, schemas, models, service, its own tests and
   its own Alembic migration (a branch off the items migration), registered in app/domains.py, the
   extension point copier never overwrites (the team's whole file lives in team_edit/);
-- a dependency added to pyproject (email-validator, which the orders schema uses);
+- a dependency added to pyproject (email-validator; the update must keep the team's line);
 - a changed default in the settings (DATABASE_STATEMENT_TIMEOUT_MS 10000 -> 5000), with the places the
   template's own tests and docs state it;
 - a README section, a constant in a domain module and a line in a feature's own file.
