@@ -113,7 +113,8 @@ def test_the_report_follows_the_answers(renders: RenderCache) -> None:
     assert "| 4.7.1 Redis caching layer" in default
     assert "| available | answer `cache=redis` |" in default
     assert "tests/features/test_cache.py::test_second_read_is_a_hit_with_the_same_body" in all_on
-    assert "| 4.7.7 Circuit breaker for outgoing dependencies | out of scope |" in all_on
+    assert "reset it) | available | answer `resilience=true` |" in all_on
+    assert "| 4.7.7-http Circuit breaker and retries for outgoing HTTP calls | out of scope |" in all_on
 
 
 def test_a_missing_proof_fails_and_is_named(renders: RenderCache, runner: CliRunner, tmp_path: Path) -> None:
