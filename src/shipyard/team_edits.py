@@ -29,7 +29,7 @@ APPENDS = {
         "\n\n# Team rule: list pages stay short enough to review by eye.\nTEAM_PAGE_LIMIT = 50\n"
     ),
 }
-FEATURE_LINE = "\n# Team: reviewed for the orders launch; questions to the platform on-call.\n"
+FEATURE_LINE = "\n\n# Team: reviewed for the orders launch; questions to the platform on-call.\n"
 
 
 @dataclass(frozen=True)

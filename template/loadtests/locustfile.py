@@ -18,6 +18,7 @@ from locust.runners import WorkerRunner
 from thresholds import RunResult, load_profile, missed
 
 PROFILE = load_profile(os.environ.get("PROFILE", "smoke"))
+AUTHORIZATION = os.environ.get("LOADTEST_AUTHORIZATION", "")
 logger = logging.getLogger("loadtest")
 
 
@@ -33,6 +34,9 @@ class ApiUser(FastHttpUser):
     """One client: mostly reads (pages, single items, conditional reads), some writes."""
 
     wait_time = between(0.05, 0.5)
+    # A service with authentication needs a credential: LOADTEST_AUTHORIZATION is the whole
+    # Authorization header value ("Bearer ..."), sent with every request.
+    default_headers = {"Authorization": AUTHORIZATION} if AUTHORIZATION else None
 
     def on_start(self) -> None:
         # Items of this user only, with the ETag last seen: updates and deletes never race

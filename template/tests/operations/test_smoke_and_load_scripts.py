@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import environment_for_tests
+from tests.support.credentials import server_headers
 from tests.support.database import PROJECT_ROOT
 from tests.support.live_server import LiveServer, free_port, live_servers
 
@@ -30,12 +31,20 @@ def server(database_url: str) -> Iterator[LiveServer]:
         yield started
 
 
+@pytest.fixture(scope="module")
+def authorization(server: LiveServer) -> str:
+    """The Authorization header a client of this server sends ("" when it has no auth)."""
+    return server_headers(base_url(server)).get("Authorization", "")
+
+
 def base_url(server: LiveServer) -> str:
     return f"http://127.0.0.1:{server.port}"
 
 
-def smoke(url: str) -> subprocess.CompletedProcess[str]:
+def smoke(url: str, authorization: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SMOKE_REQUIRE_METRICS": "1" if METRICS_ON else "0"}
+    if authorization:
+        env["SMOKE_HEADERS"] = f"Authorization: {authorization}"
     return subprocess.run(
         ["bash", str(SMOKE_SCRIPT), url],
         capture_output=True,
@@ -47,8 +56,10 @@ def smoke(url: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.fault
-def test_smoke_script_passes_against_a_running_service(server: LiveServer) -> None:
-    result = smoke(base_url(server))
+def test_smoke_script_passes_against_a_running_service(
+    server: LiveServer, authorization: str
+) -> None:
+    result = smoke(base_url(server), authorization)
     assert result.returncode == 0, result.stdout + result.stderr
     checks = result.stdout
     for check in ("liveness", "readiness", "create item", "with If-Match", "404 is problem+json"):
@@ -74,7 +85,7 @@ def test_smoke_script_explains_its_usage() -> None:
 
 
 @pytest.mark.fault
-def test_tiny_load_profile_meets_its_thresholds(server: LiveServer) -> None:
+def test_tiny_load_profile_meets_its_thresholds(server: LiveServer, authorization: str) -> None:
     if importlib.util.find_spec("locust") is None:
         pytest.fail("locust is not installed: `uv sync --extra loadtest` (make test does it)")
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
@@ -83,7 +94,7 @@ def test_tiny_load_profile_meets_its_thresholds(server: LiveServer) -> None:
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PROFILE": "tiny"},
+        env={**os.environ, "PROFILE": "tiny", "LOADTEST_AUTHORIZATION": authorization},
         timeout=RUN_SECONDS,
         check=False,
     )
