@@ -12,7 +12,7 @@ import pytest
 from app.core.middleware.client_address import forwarded_client, forwarded_scheme
 from app.core.server import server_options
 from app.core.settings import ConfigurationError, parse_networks
-from tests.conftest import MakeClient, MakeSettings
+from tests.conftest import MakeClient, MakeSettings, environment_for_tests
 from tests.support.credentials import server_headers
 from tests.support.live_server import LiveServer, live_servers
 
@@ -76,7 +76,11 @@ async def test_the_access_log_names_the_forwarded_client_of_a_trusted_proxy(
 
 @pytest.fixture(scope="module")
 def servers(database_url: str) -> Iterator[list[LiveServer]]:
-    with live_servers(database_url, {}, {"APP_TRUSTED_PROXIES": "127.0.0.1"}) as started:
+    # The suite's own settings (limits out of the way, the test provider or keys of auth).
+    suite = environment_for_tests(database_url)
+    with live_servers(
+        database_url, suite, {**suite, "APP_TRUSTED_PROXIES": "127.0.0.1"}
+    ) as started:
         yield started
 
 
