@@ -1,7 +1,6 @@
 """The service's one circuit breaker: closed, open, half-open, with a rolling window of failures.
 
-Used by the database guard and the outgoing HTTP clients (resilience feature) and by the Redis
-read cache. Our own small class rather than pybreaker or purgatory: pybreaker opens after N
+Used by the database guard (resilience feature) and by the Redis read cache. Our own small class rather than pybreaker or purgatory: pybreaker opens after N
 *consecutive* failures (one success in between resets the count), so a dependency failing every
 other call never trips it, and the seed asks for "5 failures in 10 s"; purgatory counts
 consecutive failures too and brings its own storage layer. The rule here is ~60 lines with no
