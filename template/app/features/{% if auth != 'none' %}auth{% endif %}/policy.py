@@ -17,9 +17,21 @@ from app.features.auth.dependencies import principal_from_request
 from app.features.auth.errors import Forbidden
 from app.features.auth.models import ItemOwner
 from app.features.auth.permissions import Permission, scope_for
+from app.items.dependencies import MAX_ID
 from app.items.models import Item
 
 READ_ACTIONS = frozenset({Permission.ITEMS_READ})
+
+
+def valid_item_id(raw: str | None) -> int | None:
+    """The path's item id when it is one the route accepts; otherwise the route answers (422).
+
+    The policy runs before FastAPI validates the path, so it must not trust the raw text.
+    """
+    if raw is None or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
 
 
 class AuthAccessPolicy:
@@ -36,8 +48,9 @@ class AuthAccessPolicy:
             scope = scope_for(principal.roles, permission)
             if scope is None:
                 raise Forbidden()
-            if scope == "own" and item_id is not None:
-                await self._check_owner(int(item_id), principal.subject)
+            owned_id = valid_item_id(item_id)
+            if scope == "own" and owned_id is not None:
+                await self._check_owner(owned_id, principal.subject)
         except ServiceError as refused:
             if permission not in READ_ACTIONS:
                 principal_now = getattr(request.state, "principal", None)
