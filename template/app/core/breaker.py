@@ -1,10 +1,11 @@
 """The service's one circuit breaker: closed, open, half-open, with a rolling window of failures.
 
-Used by the database guard (resilience feature) and by the Redis read cache. Our own small class rather than pybreaker or purgatory: pybreaker opens after N
-*consecutive* failures (one success in between resets the count), so a dependency failing every
-other call never trips it, and the seed asks for "5 failures in 10 s"; purgatory counts
-consecutive failures too and brings its own storage layer. The rule here is ~60 lines with no
-I/O and no locks (one event loop), and a pluggable clock makes it testable without sleeping.
+Used by the database guard (resilience feature) and by the Redis read cache. Our own small
+class rather than pybreaker or purgatory: pybreaker opens after N *consecutive* failures (one
+success in between resets the count), so a dependency failing every other call never trips it,
+and the seed asks for "5 failures in 10 s"; purgatory counts consecutive failures too and brings
+its own storage layer. The rule here is ~60 lines with no I/O and no locks (one event loop), and
+a pluggable clock makes it testable without sleeping.
 """
 
 from __future__ import annotations
