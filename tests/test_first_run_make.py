@@ -31,14 +31,16 @@ PASSED_THROUGH_PREFIXES = ("PIP_", "UV_INDEX", "UV_DEFAULT_INDEX")
 
 
 def python_only_path(directory: Path) -> str:
-    """A PATH holding only python3 and make: what the README says a user needs."""
+    """A PATH holding only what the README says a user needs: python3 and make, plus bash and
+    curl for the smoke test that `make test` runs."""
     directory.mkdir()
     # The interpreter behind this test run (resolved out of any venv), as the user's python3.
     (directory / "python3").symlink_to(Path(sys.executable).resolve())
-    found = shutil.which("make")
-    if found is None:
-        pytest.fail("this test needs make on PATH (apt-get install make)")
-    (directory / "make").symlink_to(found)
+    for tool in ("make", "bash", "curl"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.fail(f"this test needs {tool} on PATH (apt-get install {tool})")
+        (directory / tool).symlink_to(found)
     return str(directory)
 
 
