@@ -30,13 +30,19 @@ PASSED_THROUGH = ("HOME", "SSL_CERT_FILE", "UV_CACHE_DIR", "UV_NATIVE_TLS", "UV_
 PASSED_THROUGH_PREFIXES = ("PIP_", "UV_INDEX", "UV_DEFAULT_INDEX")
 
 
+# What the README says a user needs: make, plus bash, curl and the coreutils the smoke test that
+# `make test` runs calls (scripts/smoke_test.sh); python3 is added apart.
+USER_TOOLS = (
+    "make", "bash", "curl", "cut", "date", "grep", "head", "mktemp", "rm", "sed", "tail", "tr",
+)  # fmt: skip
+
+
 def python_only_path(directory: Path) -> str:
-    """A PATH holding only what the README says a user needs: python3 and make, plus bash and
-    curl for the smoke test that `make test` runs."""
+    """A PATH holding python3 and USER_TOOLS only: no uv."""
     directory.mkdir()
     # The interpreter behind this test run (resolved out of any venv), as the user's python3.
     (directory / "python3").symlink_to(Path(sys.executable).resolve())
-    for tool in ("make", "bash", "curl"):
+    for tool in USER_TOOLS:
         found = shutil.which(tool)
         if found is None:
             pytest.fail(f"this test needs {tool} on PATH (apt-get install {tool})")
