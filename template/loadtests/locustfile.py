@@ -42,7 +42,11 @@ class ApiUser(FastHttpUser):
         # Items of this user only, with the ETag last seen: updates and deletes never race
         # another simulated user, so a 412 here is a real bug, not contention of our making.
         self.items: dict[int, str] = {}
+        # Every user walks the conditional paths once (create, If-Match update, If-None-Match
+        # read), so even a run of seconds proves each of them; the weighted mix follows.
         self.create_item()
+        self.update_item()
+        self.read_item_if_changed()
 
     @task(10)
     def list_items(self) -> None:
