@@ -1,4 +1,4 @@
-"""Resilience: circuit breakers (database, Redis), a per-request deadline, overload shedding."""
+"""Resilience: breakers (database, Redis, upstreams), upstream clients, a deadline, shedding."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddlewa
 from app.features.resilience.overload import Admission, OverloadMiddleware
 from app.features.resilience.settings import ResilienceSettings
 from app.features.resilience.stats import ResilienceStats, attach_metrics
+from app.features.resilience.upstreams import install_upstreams
 
 # Before the cache, so the Redis breaker it registers is watched (metrics) too.
 INSTALL_ORDER = 15
@@ -26,6 +27,7 @@ def install(app: FastAPI) -> None:
     app.state.breaker_hooks = [stats.watch]
     database = app.state.database
     database.breaker = register_breaker(app, CircuitBreaker("database", settings.breaker_policy))
+    install_upstreams(app, stats)
 
     # Shedding runs first, so a shed request costs no deadline timer and no route work.
     admission = Admission(settings.max_in_flight, settings.max_queued, settings.max_queue_seconds)
