@@ -1,4 +1,4 @@
-"""Resilience: breakers (database, Redis), a request deadline, overload shedding, idempotent POST."""
+"""Resilience: breakers, a request deadline, overload shedding and Idempotency-Key on POST."""
 
 from __future__ import annotations
 

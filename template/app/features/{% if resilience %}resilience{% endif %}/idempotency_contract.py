@@ -33,7 +33,12 @@ PARAMETER = {
         "the same key and body replays the first response (marked Idempotent-Replayed: true) "
         f"instead of repeating the operation. {KEY_RULE}."
     ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": KEY_PATTERN,
+    },
 }
 RESPONSES = {
     "400": "Idempotency-Key is malformed; detail says what is allowed",
