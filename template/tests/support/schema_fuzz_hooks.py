@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import MutableMapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -70,8 +71,8 @@ _KEY_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{1,255}$")
 
 
 def _one_key_per_request(case: Any) -> None:
-    headers = case.headers
-    key = headers.get(IDEMPOTENCY_KEY) if isinstance(headers, dict) else None
+    headers = case.headers  # a case-insensitive mapping, not a dict
+    key = headers.get(IDEMPOTENCY_KEY) if isinstance(headers, MutableMapping) else None
     if not isinstance(key, str) or _KEY_SHAPE.fullmatch(key) is None:
         return
     request = repr((key, case.method, case.path, case.path_parameters, case.query, case.body))
