@@ -103,6 +103,8 @@ class IdempotencyMiddleware:
     def _key_of(self, scope: Scope) -> bytes | None:
         if scope["type"] != "http" or scope["method"] != "POST":
             return None
+        if not self.settings.applies_to(scope["path"]):
+            return None
         for name, value in scope["headers"]:
             if name == _HEADER_NAME:
                 return bytes(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from app.core.problems import PROBLEM_MEDIA_TYPE
@@ -47,11 +48,11 @@ RESPONSES = {
 }
 
 
-def document_idempotency(schema: dict[str, Any]) -> None:
-    """Add the header and its answers to every POST operation of an OpenAPI document."""
-    for operations in schema.get("paths", {}).values():
+def document_idempotency(schema: dict[str, Any], applies_to: Callable[[str], bool]) -> None:
+    """Add the header and its answers to every POST operation it `applies_to` (by path)."""
+    for path, operations in schema.get("paths", {}).items():
         operation = operations.get("post")
-        if operation is None:
+        if operation is None or not applies_to(path):
             continue
         parameters = operation.setdefault("parameters", [])
         if all(parameter.get("name") != HEADER for parameter in parameters):

@@ -33,7 +33,7 @@ def install_idempotency(app: FastAPI) -> None:
         fresh = app.openapi_schema is None
         schema = build_openapi()
         if fresh:
-            document_idempotency(schema)
+            document_idempotency(schema, settings.applies_to)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

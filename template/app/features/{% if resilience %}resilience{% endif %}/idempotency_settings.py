@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from app.core.settings import ServiceSettings
@@ -22,3 +22,21 @@ class IdempotencySettings(ServiceSettings):
     # A request still running holds its key this long at most (then a crashed one frees it).
     in_progress_seconds: PositiveInt = 60
     max_stored_body_bytes: PositiveInt = 1024 * 1024
+    # Responses there carry secrets (tokens, new API keys) that must never sit in a store, or
+    # are operator actions, not client retries; comma-separated path prefixes.
+    excluded_path_prefixes: str = Field(default="/auth/,/ops/", examples=["/auth/,/ops/,/webhooks/"])
+
+    @field_validator("excluded_path_prefixes")
+    @classmethod
+    def _check_prefixes(cls, value: str) -> str:
+        for prefix in filter(None, (part.strip() for part in value.split(","))):
+            if not prefix.startswith("/"):
+                raise ValueError(f"{prefix!r} is not a path prefix; write it as /auth/")
+        return value
+
+    @property
+    def excluded_prefixes(self) -> tuple[str, ...]:
+        return tuple(filter(None, (part.strip() for part in self.excluded_path_prefixes.split(","))))
+
+    def applies_to(self, path: str) -> bool:
+        return not path.startswith(self.excluded_prefixes)
