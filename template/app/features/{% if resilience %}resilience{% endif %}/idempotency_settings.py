@@ -24,7 +24,9 @@ class IdempotencySettings(ServiceSettings):
     max_stored_body_bytes: PositiveInt = 1024 * 1024
     # Responses there carry secrets (tokens, new API keys) that must never sit in a store, or
     # are operator actions, not client retries; comma-separated path prefixes.
-    excluded_path_prefixes: str = Field(default="/auth/,/ops/", examples=["/auth/,/ops/,/webhooks/"])
+    excluded_path_prefixes: str = Field(
+        default="/auth/,/ops/", examples=["/auth/,/ops/,/webhooks/"]
+    )
 
     @field_validator("excluded_path_prefixes")
     @classmethod
@@ -36,7 +38,8 @@ class IdempotencySettings(ServiceSettings):
 
     @property
     def excluded_prefixes(self) -> tuple[str, ...]:
-        return tuple(filter(None, (part.strip() for part in self.excluded_path_prefixes.split(","))))
+        parts = (part.strip() for part in self.excluded_path_prefixes.split(","))
+        return tuple(filter(None, parts))
 
     def applies_to(self, path: str) -> bool:
         return not path.startswith(self.excluded_prefixes)
