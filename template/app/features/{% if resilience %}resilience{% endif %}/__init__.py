@@ -1,4 +1,4 @@
-"""Resilience: breakers (database, Redis, upstreams), upstream clients, a deadline, shedding."""
+"""Resilience: breakers, upstream clients, a deadline, shedding and Idempotency-Key on POST."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from app.core.middleware import add_feature_middleware
 from app.core.openapi_contract import document_response
 from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
+from app.features.resilience.idempotency_install import install_idempotency
 from app.features.resilience.overload import Admission, OverloadMiddleware
 from app.features.resilience.settings import ResilienceSettings
 from app.features.resilience.stats import ResilienceStats, attach_metrics
@@ -39,6 +40,8 @@ def install(app: FastAPI) -> None:
         retry_after=settings.shed_retry_after_seconds,
         stats=stats,
     )
+    # Inside shedding (a shed request claims no key), outside the deadline (whose 504 it sees).
+    install_idempotency(app)
     add_feature_middleware(app, DeadlineMiddleware, seconds=settings.request_deadline_seconds)
     document_response(app, DEADLINE_EXCEEDED)
     app.include_router(router)
