@@ -60,10 +60,10 @@ async def consume(runtime: JobsRuntime, state: WorkerState, stop: asyncio.Event)
 
 
 async def run_worker(core: Settings, settings: JobsSettings) -> None:
+    database = Database(core.database)
     flush_spans = None
     if importlib.util.find_spec(TRACING_MODULE) is not None:
-        flush_spans = importlib.import_module(TRACING_MODULE).start_worker_tracing(core)
-    database = Database(core.database)
+        flush_spans = importlib.import_module(TRACING_MODULE).start_worker_tracing(core, database)
     runtime = JobsRuntime(settings, database, worker=True)
     set_current(runtime)
     relay = OutboxRelay(runtime)
