@@ -1,5 +1,4 @@
-"""Schemathesis hooks: the fuzzer's credentials, and the two rules of GET /items that JSON Schema
-cannot state.
+"""Schemathesis hooks: the fuzzer's credentials, and rules that JSON Schema cannot state.
 
 Loaded by `st run` (SCHEMATHESIS_HOOKS) in tests/test_schema_fuzz.py.
 Credentials (SCHEMA_FUZZ_AUTHORIZATION, when the service has auth) are set on each request by an
@@ -12,6 +11,9 @@ The rest make the fuzzer's requests follow what the parameter descriptions say, 
   are accepted. A well-shaped cursor the fuzzer made up is signed with the server's
   APP_SECRET_KEY, as a client following next_cursor holds one; text off that shape is sent as is.
 - min_price must not be above max_price (a rule between two parameters): such a pair is swapped.
+- An Idempotency-Key (resilience) names one operation: a client never sends one key with two
+  different requests, which the service refuses (422). A well-formed key the fuzzer made up is
+  replaced by a digest of it and of the request, so equal requests still share a key (replays).
 Both refusals (400) are tested directly in tests/items/. The shape is read from the OpenAPI
 document, and only the cursor codec is imported: the whole app would cost seconds per run.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import MutableMapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,7 +41,10 @@ ENDS_EVERY_SESSION = "/auth/logout-everywhere"
 
 
 def _authorize(case: Any, authorization: str) -> None:
-    case.headers = {**(case.headers or {}), "Authorization": authorization}
+    # In place: the headers are a case-insensitive mapping, which a dict copy would not be.
+    if case.headers is None:
+        case.headers = {}
+    case.headers["Authorization"] = authorization
 
 
 if AUTHORIZATION is not None:
@@ -99,8 +105,22 @@ def _price(value: object) -> Decimal | None:
     return price if price is not None and price.is_finite() else None
 
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
+_KEY_SHAPE = re.compile(r"^[A-Za-z0-9._:-]{1,255}$")
+
+
+def _one_key_per_request(case: Any) -> None:
+    headers = case.headers  # a case-insensitive mapping, not a dict
+    key = headers.get(IDEMPOTENCY_KEY) if isinstance(headers, MutableMapping) else None
+    if not isinstance(key, str) or _KEY_SHAPE.fullmatch(key) is None:
+        return
+    request = repr((key, case.method, case.path, case.path_parameters, case.query, case.body))
+    headers[IDEMPOTENCY_KEY] = hashlib.sha256(request.encode()).hexdigest()
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    _one_key_per_request(case)
     query = case.query
     if not isinstance(query, dict):
         return

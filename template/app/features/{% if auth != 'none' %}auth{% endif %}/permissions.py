@@ -48,6 +48,7 @@ ENDPOINT_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("DELETE", "/items/{item_id}"): Permission.ITEMS_DELETE,
     ("GET", "/auth/audit"): Permission.AUDIT_READ,
     ("PUT", "/auth/users/{user_id}/roles"): Permission.USERS_MANAGE,
+    ("DELETE", "/auth/users/{user_id}/mfa"): Permission.USERS_MANAGE,
 }
 
 
