@@ -1,7 +1,12 @@
-"""Schemathesis hooks: rules between parameters that JSON Schema cannot state.
+"""Schemathesis hooks: the fuzzer's credentials, and rules that JSON Schema cannot state.
 
-Loaded by `st run` (SCHEMATHESIS_HOOKS) in tests/test_schema_fuzz.py, they make the fuzzer's
-requests follow what the parameter descriptions say, as a client would:
+Loaded by `st run` (SCHEMATHESIS_HOOKS) in tests/test_schema_fuzz.py.
+Credentials (SCHEMA_FUZZ_AUTHORIZATION, when the service has auth) are set on each request by an
+auth provider, not `--header`, which would override any per-request choice: a call that ends every
+session of its account (POST /auth/logout-everywhere) signs in as an account of its own first
+(tests/support/credentials.py), so it is tested for real and the rest of the run stays signed in.
+Before that, one such call in the first seconds left every later request a 401.
+The rest make the fuzzer's requests follow what the parameter descriptions say, as a client would:
 - Any text of a cursor's documented shape is schema-valid, yet only cursors the service signed
   are accepted. A well-shaped cursor the fuzzer made up is signed with the server's
   APP_SECRET_KEY, as a client following next_cursor holds one; text off that shape is sent as is.
@@ -26,9 +31,43 @@ import schemathesis
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.cursor import CursorCodec, InvalidCursor
+from tests.support.credentials import server_headers
 
 MAX_ID = 2**63 - 1
 _codec = CursorCodec(os.environ["APP_SECRET_KEY"])
+AUTHORIZATION = os.environ.get("SCHEMA_FUZZ_AUTHORIZATION")
+BASE_URL = os.environ.get("SCHEMA_FUZZ_BASE_URL", "")
+ENDS_EVERY_SESSION = "/auth/logout-everywhere"
+
+
+def _authorize(case: Any, authorization: str) -> None:
+    # In place: the headers are a case-insensitive mapping, which a dict copy would not be.
+    if case.headers is None:
+        case.headers = {}
+    case.headers["Authorization"] = authorization
+
+
+if AUTHORIZATION is not None:
+
+    @schemathesis.auth(refresh_interval=None).apply_to(method="POST", path=ENDS_EVERY_SESSION)
+    class DisposableSession:
+        """An account made for this one request, whose sessions it may end."""
+
+        def get(self, case: Any, context: Any) -> str:
+            return server_headers(BASE_URL)["Authorization"]
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            _authorize(case, data)
+
+    @schemathesis.auth(refresh_interval=None)
+    class SignedIn:
+        """The session of the whole run."""
+
+        def get(self, case: Any, context: Any) -> str | None:
+            return AUTHORIZATION
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            _authorize(case, data)
 
 
 class _Position(BaseModel):

@@ -13,9 +13,10 @@ from typing import Literal
 
 Scope = Literal["any", "own"]
 
-ADMIN = "admin"
-MEMBER = "member"
-ROLES = (ADMIN, MEMBER)
+RoleName = Literal["admin", "member"]
+ADMIN: RoleName = "admin"
+MEMBER: RoleName = "member"
+ROLES: tuple[RoleName, ...] = (ADMIN, MEMBER)
 DEFAULT_ROLE = MEMBER
 
 
