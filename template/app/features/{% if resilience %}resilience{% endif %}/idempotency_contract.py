@@ -71,6 +71,8 @@ def document_idempotency(schema: dict[str, Any], applies_to: Callable[[str], boo
                     REPLAYED_HEADER,
                     {
                         "description": "true when this is the stored response of an earlier try",
+                        # Only a replay carries it: a first answer has no such header.
+                        "required": False,
                         "schema": {"type": "string", "enum": ["true"]},
                     },
                 )
