@@ -224,6 +224,10 @@ def rendered_manifests(service: RenderedService) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("configuration", list(WORKER_CONFIGURATIONS))
+def egress_ports(policy: dict[str, Any]) -> set[int]:
+    return {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]}
+
+
 def test_the_worker_gets_its_own_deployment_probes_budget_and_egress(
     configuration: str, renders: RenderCache
 ) -> None:
@@ -254,7 +258,6 @@ def test_the_worker_gets_its_own_deployment_probes_budget_and_egress(
     policies = {p["metadata"]["name"]: p for p in by_kind["NetworkPolicy"]}
     worker_policy = policies[worker["metadata"]["name"]]
     assert worker_policy["spec"]["podSelector"]["matchLabels"] == selector
-    egress_ports = lambda policy: {p["port"] for rule in policy["spec"]["egress"] for p in rule["ports"]}  # noqa: E731
     assert {broker_port, 5432} <= egress_ports(worker_policy)
     (web_policy,) = [p for name, p in policies.items() if p is not worker_policy]
     assert broker_port in egress_ports(web_policy)
