@@ -10,7 +10,7 @@ from app.core.openapi_contract import document_response
 from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
 from app.features.resilience.overload import Admission, OverloadMiddleware
-from app.features.resilience.reset_guard import OPS_TOKEN_STATE
+from app.features.resilience.reset_guard import OPS_STATE
 from app.features.resilience.settings import ResilienceSettings
 from app.features.resilience.stats import ResilienceStats, attach_metrics
 
@@ -23,7 +23,7 @@ def install(app: FastAPI) -> None:
     stats = ResilienceStats()
     attach_metrics(stats)
     app.state.resilience_stats = stats
-    setattr(app.state, OPS_TOKEN_STATE, settings.ops_token.get_secret_value())
+    setattr(app.state, OPS_STATE, settings.ops_token.get_secret_value())
     # Breakers registered later (the cache's) are watched too.
     app.state.breaker_hooks = [stats.watch]
     database = app.state.database

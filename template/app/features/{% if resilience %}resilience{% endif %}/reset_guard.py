@@ -21,7 +21,7 @@ from app.core.access import OPEN_ACCESS, access_policy
 from app.core.errors import ServiceError
 
 RESET_ACTION = "breakers:reset"
-OPS_TOKEN_STATE = "resilience_ops_token"
+OPS_STATE = "resilience_ops_bearer"
 
 
 class OpsTokenRequired(ServiceError):
@@ -54,7 +54,7 @@ async def may_reset_breakers(request: Request) -> None:
     if policy is not OPEN_ACCESS:
         await policy.check(request, RESET_ACTION)
         return
-    expected: str = getattr(request.app.state, OPS_TOKEN_STATE, "")
+    expected: str = getattr(request.app.state, OPS_STATE, "")
     if not expected:
         raise ResetDisabled()
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
