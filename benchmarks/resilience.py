@@ -11,6 +11,8 @@ database with the same environment, and loads it from benchmarks/http_load.py on
 - cost: closed loops of --clients clients (fewer than MAX_IN_FLIGHT: nothing is shed) on
   GET /items/{id} and GET /unknown (a 404 without the database), the two renders alternately for
   --rounds rounds; cost per request = 1/rps(on) - 1/rps(off), median over rounds, in microseconds.
+  Wall-clock rates swing with whatever else the machine runs, so the same comparison is also made
+  in CPU time, in process (benchmarks/asgi_cpu.py, no server), which holds steady under load.
 Usage: python benchmarks/resilience.py [--seconds 5] [--overload 3] [--rounds 3] [--clients 8]
 Needs PostgreSQL (SHIPYARD_TEST_DATABASE_URL).
 """
@@ -18,6 +20,7 @@ Needs PostgreSQL (SHIPYARD_TEST_DATABASE_URL).
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -29,6 +32,8 @@ from common import free_port, install, render, run, scratch_database, server, to
 from http_load import closed_loop, open_loop
 from throughput import create_item
 
+ASGI_CPU = Path(__file__).with_name("asgi_cpu.py")
+CPU_REQUESTS = 1500
 RENDERS = {"off": ("resilience=false",), "on": ("resilience=true",)}
 CAPACITY_CLIENTS = 32
 WARM_UP_SECONDS = 1.0
@@ -52,6 +57,13 @@ class Served:
 
     def __init__(self, project: Path, env: dict[str, str]) -> None:
         self.project, self.env = project, env
+
+    def cpu_us(self, path: str) -> float:
+        """CPU microseconds per request of the app called in process (every answer a 200)."""
+        python = str(self.project / ".venv/bin/python")
+        command = [python, str(ASGI_CPU), "app.main:create_app", path, str(CPU_REQUESTS)]
+        output = run(command, cwd=self.project, env=self.env)
+        return float(json.loads(output.strip().splitlines()[-1])["cpu_us_per_request"])
 
     def measure(self, load: Any, path: str) -> dict[str, Any]:
         port = free_port()
@@ -130,8 +142,16 @@ def main() -> None:
                 for name, one in served.items():
                     result = one.measure(lambda url: closed_loop(url, options.clients, seconds), path)
                     cost_runs[name].setdefault(path_name, []).append(result["answered_per_second"])
+            for name, one in served.items():
+                cost_runs[name].setdefault("cpu_us_items_by_id", []).append(one.cpu_us(item))
 
     bound_ms = round((options.max_queue_seconds + options.max_in_flight / capacity) * 1000, 1)
+    cpu = {name: cost_runs[name].pop("cpu_us_items_by_id") for name in served}
+    cost_cpu = {
+        "cpu_us_off": [round(v, 1) for v in cpu["off"]],
+        "cpu_us_on": [round(v, 1) for v in cpu["on"]],
+        "cost_us_per_request": round(statistics.median(cpu["on"]) - statistics.median(cpu["off"]), 1),
+    }
     cost = {
         path: {
             "rps_off": [round(v, 1) for v in cost_runs["off"][path]],
@@ -157,7 +177,8 @@ def main() -> None:
             "overload": overload,
             "admitted_p99_bound_ms": bound_ms,
             "bound_held": (overload["on"]["admitted_p99_ms"] or 0) <= bound_ms,
-            "cost": cost,
+            "cost_wall_clock": cost,
+            "cost_cpu_in_process_items_by_id": cost_cpu,
         },
     )
 
