@@ -97,7 +97,9 @@ class Connections:
             self.idle.popleft()[1].close()
 
 
-async def exchange(pair: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes) -> tuple[int, bool]:
+async def exchange(
+    pair: tuple[asyncio.StreamReader, asyncio.StreamWriter], request: bytes
+) -> tuple[int, bool]:
     """Send one request, read the whole answer; (status, whether the connection may be reused)."""
     reader, writer = pair
     writer.write(request)
@@ -105,7 +107,10 @@ async def exchange(pair: tuple[asyncio.StreamReader, asyncio.StreamWriter], requ
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
-    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:] if line)}
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:] if line)
+    }
     await reader.readexactly(int(headers.get("content-length", "0")))
     return status, headers.get("connection", "").lower() != "close"
 

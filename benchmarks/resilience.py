@@ -124,7 +124,9 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         python = str(served["off"].project / ".venv/bin/python")
-        with server([python, "-m", "app"], served["off"].project, {**env, "APP_PORT": str(port)}, f"{base}/healthz"):
+        with server(
+            [python, "-m", "app"], served["off"].project, {**env, "APP_PORT": str(port)}, f"{base}/healthz"
+        ):
             item = f"/items/{create_item(base)}"
 
         seconds = options.seconds
