@@ -27,6 +27,8 @@ class Permission(StrEnum):
     ITEMS_DELETE = "items:delete"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    # Closing a circuit breaker by hand (the resilience feature's POST /ops/breakers/.../reset).
+    BREAKERS_RESET = "breakers:reset"
 
 
 ROLE_GRANTS: dict[str, dict[Permission, Scope]] = {
@@ -49,6 +51,7 @@ ENDPOINT_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("GET", "/auth/audit"): Permission.AUDIT_READ,
     ("PUT", "/auth/users/{user_id}/roles"): Permission.USERS_MANAGE,
     ("DELETE", "/auth/users/{user_id}/mfa"): Permission.USERS_MANAGE,
+    ("POST", "/ops/breakers/{name}/reset"): Permission.BREAKERS_RESET,
 }
 
 

@@ -11,8 +11,10 @@ from fastapi import Request
 from sqlalchemy import select
 
 from app.core.database import Database
+from app.core.database_outage import DatabaseUnavailable
 from app.core.errors import ServiceError
-from app.features.auth.audit import AuditLog, entry_for
+from app.core.logging import get_logger
+from app.features.auth.audit import AuditEntry, AuditLog, entry_for
 from app.features.auth.dependencies import principal_from_request
 from app.features.auth.errors import Forbidden
 from app.features.auth.models import ItemOwner
@@ -20,7 +22,11 @@ from app.features.auth.permissions import Permission, scope_for
 from app.items.dependencies import MAX_ID
 from app.items.models import Item
 
+logger = get_logger("app.audit")
 READ_ACTIONS = frozenset({Permission.ITEMS_READ})
+# Closing the database's circuit breaker must work while it is open, when no audit row can be
+# stored: such a decision is then audited in the log only.
+LOGGED_WHEN_DATABASE_IS_DOWN = frozenset({Permission.BREAKERS_RESET})
 
 
 def valid_item_id(raw: str | None) -> int | None:
@@ -54,7 +60,8 @@ class AuthAccessPolicy:
         except ServiceError as refused:
             if permission not in READ_ACTIONS:
                 principal_now = getattr(request.state, "principal", None)
-                await self._audit.record(
+                await self._record(
+                    permission,
                     entry_for(
                         request,
                         action,
@@ -63,12 +70,27 @@ class AuthAccessPolicy:
                         else "unauthenticated",
                         principal=principal_now,
                         resource=resource,
-                    )
+                    ),
                 )
             raise
         if permission not in READ_ACTIONS:
-            await self._audit.record(
-                entry_for(request, action, "allowed", principal=principal, resource=resource)
+            await self._record(
+                permission,
+                entry_for(request, action, "allowed", principal=principal, resource=resource),
+            )
+
+    async def _record(self, permission: Permission, entry: AuditEntry) -> None:
+        try:
+            await self._audit.record(entry)
+        except DatabaseUnavailable as error:
+            if permission not in LOGGED_WHEN_DATABASE_IS_DOWN:
+                raise
+            logger.warning(
+                "audit row not stored: database unavailable",
+                action=entry.action,
+                outcome=entry.outcome,
+                subject=entry.subject,
+                error=error.detail,
             )
 
     async def _check_owner(self, item_id: int, subject: str) -> None:

@@ -11,6 +11,7 @@ from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
 from app.features.resilience.idempotency_install import install_idempotency
 from app.features.resilience.overload import Admission, OverloadMiddleware
+from app.features.resilience.reset_guard import OPS_STATE
 from app.features.resilience.settings import ResilienceSettings
 from app.features.resilience.stats import ResilienceStats, attach_metrics
 from app.features.resilience.upstreams import install_upstreams
@@ -24,6 +25,7 @@ def install(app: FastAPI) -> None:
     stats = ResilienceStats()
     attach_metrics(stats)
     app.state.resilience_stats = stats
+    setattr(app.state, OPS_STATE, settings.ops_token.get_secret_value())
     # Breakers registered later (the cache's) are watched too.
     app.state.breaker_hooks = [stats.watch]
     database = app.state.database
