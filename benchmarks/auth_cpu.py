@@ -15,7 +15,6 @@ verify times, per call, `AccessTokens.decode` (PyJWT: header, kid lookup, signat
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import json
 import statistics
