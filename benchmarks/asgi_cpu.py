@@ -3,7 +3,8 @@
 Run with the generated project's interpreter, from the project directory:
     python asgi_cpu.py app.main:create_app /items/1 [requests] [concurrency]
 Prints one JSON line: {"cpu_us_per_request": ..., "requests_per_second": ...}. Every answer must
-be a 200, or it stops with the status it got.
+be a 200, or it stops with the status it got. `drive` takes extra request headers (benchmarks/
+auth_cpu.py sends an Authorization header with them).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 App = Callable[..., Any]
+Headers = tuple[tuple[bytes, bytes], ...]
 
 
-async def one_request(app: App, path: str) -> int:
+async def one_request(app: App, path: str, headers: Headers = ()) -> int:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -31,7 +33,7 @@ async def one_request(app: App, path: str) -> int:
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"127.0.0.1")],
+        "headers": [(b"host", b"127.0.0.1"), *headers],
         "client": ("127.0.0.1", 40000),
         "server": ("127.0.0.1", 8000),
         "state": {},
@@ -55,10 +57,12 @@ async def one_request(app: App, path: str) -> int:
     return statuses[0]
 
 
-async def drive(app: App, path: str, requests: int, concurrency: int) -> tuple[float, float]:
+async def drive(
+    app: App, path: str, requests: int, concurrency: int, headers: Headers = ()
+) -> tuple[float, float]:
     async def worker(count: int) -> None:
         for _ in range(count):
-            status = await one_request(app, path)
+            status = await one_request(app, path, headers)
             if status != 200:
                 raise SystemExit(f"GET {path} answered {status}, not 200")
 

@@ -16,6 +16,7 @@ SCRIPTS = (
     "observability",
     "feature_cost",
     "resilience",
+    "auth_tokens",
 )
 
 if __name__ == "__main__":
