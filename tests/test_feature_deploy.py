@@ -223,11 +223,11 @@ def rendered_manifests(service: RenderedService) -> list[dict[str, Any]]:
     return [document for document in yaml.safe_load_all(built) if document]
 
 
-@pytest.mark.parametrize("configuration", list(WORKER_CONFIGURATIONS))
 def egress_ports(policy: dict[str, Any]) -> set[int]:
     return {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]}
 
 
+@pytest.mark.parametrize("configuration", list(WORKER_CONFIGURATIONS))
 def test_the_worker_gets_its_own_deployment_probes_budget_and_egress(
     configuration: str, renders: RenderCache
 ) -> None:
