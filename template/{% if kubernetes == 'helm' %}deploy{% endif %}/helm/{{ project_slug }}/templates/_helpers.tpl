@@ -32,6 +32,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{/* Non-secret settings, plus the drain timeout that terminationGracePeriodSeconds is derived from. */}}
 {{- define "app.config" -}}
 APP_SHUTDOWN_TIMEOUT_SECONDS: {{ .Values.shutdown.drainSeconds | quote }}
+{{- if .Values.authKeys.enabled }}
+AUTH_KEYS_DIR: {{ .Values.authKeys.mountPath | quote }}
+{{- with .Values.authKeys.signingKeyId }}
+AUTH_SIGNING_KEY_ID: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- range $name, $value := .Values.config }}
 {{ $name }}: {{ $value | quote }}
 {{- end }}
