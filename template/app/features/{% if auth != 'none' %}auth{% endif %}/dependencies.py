@@ -42,6 +42,10 @@ async def principal_from_request(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
+    # Verified and refused already by app.features.auth.request_principal.
+    rejected = getattr(request.state, "principal_rejected", None)
+    if isinstance(rejected, str):
+        raise NotAuthenticated(rejected)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -8,6 +8,7 @@ change here is a change of the tested behaviour, with nothing else to edit.
 
 from __future__ import annotations
 
+import importlib.util
 from enum import StrEnum
 from typing import Literal
 
@@ -46,8 +47,17 @@ ENDPOINT_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("PATCH", "/items/{item_id}"): Permission.ITEMS_UPDATE,
     ("DELETE", "/items/{item_id}"): Permission.ITEMS_DELETE,
     ("GET", "/auth/audit"): Permission.AUDIT_READ,
-    ("PUT", "/auth/users/{user_id}/roles"): Permission.USERS_MANAGE,
+    # API keys are identities: managing them is managing users (api_key_routes.py).
+    ("POST", "/auth/api-keys"): Permission.USERS_MANAGE,
+    ("GET", "/auth/api-keys"): Permission.USERS_MANAGE,
+    ("POST", "/auth/api-keys/{key_id}/revoke"): Permission.USERS_MANAGE,
+    ("POST", "/auth/api-keys/{key_id}/rotate"): Permission.USERS_MANAGE,
 }
+# Routes of auth=local only (with oidc, the provider manages users and their roles), so the
+# table names exactly the routes this service has.
+LOCAL_ROUTES_MODULE = "app.features.auth.local_routes"
+if importlib.util.find_spec(LOCAL_ROUTES_MODULE) is not None:
+    ENDPOINT_PERMISSIONS[("PUT", "/auth/users/{user_id}/roles")] = Permission.USERS_MANAGE
 
 
 def scope_for(roles: frozenset[str], permission: Permission) -> Scope | None:

@@ -85,15 +85,14 @@ class AuthAccessPolicy:
 
     async def created(self, request: Request, resource: str, resource_id: int) -> None:
         principal = await principal_from_request(request)
+        entry = entry_for(
+            request,
+            "items:created",
+            "ok",
+            principal=principal,
+            resource=f"{resource}/{resource_id}",
+        )
         async with self._database.writing() as session:
             session.add(ItemOwner(item_id=resource_id, owner=principal.subject))
+            self._audit.add(session, entry)
             await session.commit()
-        await self._audit.record(
-            entry_for(
-                request,
-                "items:created",
-                "ok",
-                principal=principal,
-                resource=f"{resource}/{resource_id}",
-            )
-        )
