@@ -269,8 +269,8 @@ def test_auth_oidc_opens_egress_to_the_provider_only(configuration: str, renders
         for port in egress.get("ports", [])
     }
     assert 443 not in other_ports
-    assert not [volume for volume in of_kind(documents, "Deployment")[0]["spec"]["template"]["spec"]["volumes"]
-                if "secret" in volume]
+    [deployment] = of_kind(documents, "Deployment")
+    assert not [volume for volume in deployment["spec"]["template"]["spec"]["volumes"] if "secret" in volume]
 
 
 def test_helm_narrows_the_oidc_egress_to_the_configured_cidrs_and_port(renders: RenderCache) -> None:
