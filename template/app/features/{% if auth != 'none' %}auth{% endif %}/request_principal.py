@@ -5,8 +5,8 @@ one, app.features.rate_limit.client_identity) cannot wait for the routes' depend
 caller is resolved here: a token that verifies puts its Principal on the request state as
 `principal` (what `dependencies.principal_from_request` reads, so it is verified only once) and
 as `user`; a refused one leaves its reason there, so the route answers 401 without verifying it
-again. Any other failure (the database down) is left to the route's dependency, which answers it
-as the API does (503).
+again. Any other failure (the database down: a ServiceError) is kept for the route's dependency
+to raise, so the API answers it as usual (503) after one wait for the database, not two.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from app.features.auth.verification import CredentialRejected, verifier_registry
 
 PRINCIPAL = "principal"
 REJECTED = "principal_rejected"
+FAILED = "principal_failed"
 USER = "user"
 
 
@@ -43,8 +44,8 @@ class RequestPrincipalMiddleware:
                 principal = await verifier_registry(self.service).verify(token)
             except CredentialRejected as rejected:
                 state[REJECTED] = rejected.reason
-            except ServiceError:
-                pass  # verified again by the route's dependency, which answers it
+            except ServiceError as error:
+                state[FAILED] = error
             else:
                 state[PRINCIPAL] = state[USER] = principal
         await self.app(scope, receive, send)
