@@ -15,6 +15,7 @@ SCRIPTS = (
     "cache_rate_limit",
     "observability",
     "feature_cost",
+    "resilience",
 )
 
 if __name__ == "__main__":

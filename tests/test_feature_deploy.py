@@ -280,3 +280,58 @@ def test_helm_narrows_the_oidc_egress_to_the_configured_cidrs_and_port(renders: 
     [rule] = oidc_egress(helm_manifests(service, values))
     assert rule["to"] == [{"ipBlock": {"cidr": "203.0.113.0/24"}}, {"ipBlock": {"cidr": "198.51.100.7/32"}}]
     assert rule["ports"] == [{"port": 8443, "protocol": "TCP"}]
+
+
+WORKER_CONFIGURATIONS: dict[str, dict[str, Any]] = {
+    "kustomize-jobs": {"kubernetes": "kustomize", "ci": "none", "jobs": "nats", "metrics": True},
+    "helm-jobs": {"kubernetes": "helm", "ci": "none", "jobs": "rabbitmq", "metrics": True},
+}
+
+
+def rendered_manifests(service: RenderedService) -> list[dict[str, Any]]:
+    """The production manifests as the cluster gets them (kustomize overlay or Helm chart)."""
+    if (service.project_dir / "deploy/kustomize").exists():
+        return kustomize_production(service)
+    return helm_manifests(service)
+
+
+def egress_ports(policy: dict[str, Any]) -> set[int]:
+    return {port["port"] for rule in policy["spec"]["egress"] for port in rule["ports"]}
+
+
+@pytest.mark.parametrize("configuration", list(WORKER_CONFIGURATIONS))
+def test_the_worker_gets_its_own_deployment_probes_budget_and_egress(
+    configuration: str, renders: RenderCache
+) -> None:
+    answers = WORKER_CONFIGURATIONS[configuration]
+    documents = rendered_manifests(renders.render(answers))
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for document in documents:
+        by_kind.setdefault(document["kind"], []).append(document)
+    (worker,) = [d for d in by_kind["Deployment"] if d["metadata"]["name"].endswith("-worker")]
+    (web,) = [d for d in by_kind["Deployment"] if d is not worker]
+    pod = worker["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    selector = worker["spec"]["selector"]["matchLabels"]
+    web_selector = web["spec"]["selector"]["matchLabels"]
+    config = next(d for d in by_kind["ConfigMap"] if "JOBS_SHUTDOWN_TIMEOUT_SECONDS" in d["data"])
+    broker_port = {"nats": 4222, "rabbitmq": 5672}[answers["jobs"]]
+
+    assert container["command"] == ["python", "-m", "app.worker"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["ports"][0]["containerPort"] == int(config["data"]["JOBS_HEALTH_PORT"])
+    assert pod["terminationGracePeriodSeconds"] > float(config["data"]["JOBS_SHUTDOWN_TIMEOUT_SECONDS"])
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["resources"]["limits"] and container["resources"]["requests"]
+    # The web Service, PDB and NetworkPolicy select the web pods only.
+    assert not set(web_selector.items()) <= set(worker["spec"]["template"]["metadata"]["labels"].items())
+    assert [p["spec"]["selector"]["matchLabels"] for p in by_kind["PodDisruptionBudget"]].count(selector) == 1
+    policies = {p["metadata"]["name"]: p for p in by_kind["NetworkPolicy"]}
+    worker_policy = policies[worker["metadata"]["name"]]
+    assert worker_policy["spec"]["podSelector"]["matchLabels"] == selector
+    assert {broker_port, 5432} <= egress_ports(worker_policy)
+    (web_policy,) = [p for name, p in policies.items() if p is not worker_policy]
+    assert broker_port in egress_ports(web_policy)
+    (monitor,) = by_kind["PodMonitor"]
+    assert monitor["spec"]["selector"]["matchLabels"] == selector

@@ -95,11 +95,16 @@ def plan(strategy: str, questions: Mapping[str, Any]) -> Plan:
     axes = axes_from_questions(questions)
     refusal = refusal_checker(questions)
     result = Plan(strategy=strategy, axes=axes)
+    # A set of seen rows, not `in result.combinations`: "all" is over 100,000 rows, and a list
+    # lookup per row made planning quadratic (minutes).
+    seen: set[tuple[Any, ...]] = set()
     for combination in _candidates(strategy, axes, refusal):
         message = refusal(combination)
+        row = tuple(combination[axis.name] for axis in axes)
         if message:
             result.unsupported.append((combination, message))
-        elif combination not in result.combinations:
+        elif row not in seen:
+            seen.add(row)
             result.combinations.append(combination)
     return result
 

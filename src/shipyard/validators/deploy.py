@@ -92,6 +92,15 @@ def _custom_resource_problems(document: dict[str, Any]) -> list[str]:
         ):
             return [f"{name}: needs spec.selector and spec.endpoints[] each with a port"]
         return []
+    if kind == "PodMonitor":
+        endpoints = spec.get("podMetricsEndpoints") or []
+        if (
+            not isinstance(spec.get("selector"), dict)
+            or not endpoints
+            or not all("port" in e for e in endpoints)
+        ):
+            return [f"{name}: needs spec.selector and spec.podMetricsEndpoints[] each with a port"]
+        return []
     if kind == "PrometheusRule":
         groups = spec.get("groups") or []
         problems = [] if groups else [f"{name}: spec.groups is empty"]

@@ -31,6 +31,8 @@ _current: JobsRuntime | None = None
 START_TIMEOUT_SECONDS = 5.0
 # Present when the service has metrics: the worker then counts tasks and serves /metrics.
 METRICS_MODULE = "app.features.jobs.jobs_metrics"
+# Present when the service has tracing: tasks and events carry the trace of who sent them.
+TRACING_MODULE = "app.features.jobs.jobs_tracing"
 
 # Labels every enqueued task carries from this process (the tracing feature adds traceparent).
 current_labels: Callable[[], dict[str, Any]] = dict
@@ -40,6 +42,8 @@ class JobsRuntime:
     def __init__(self, settings: JobsSettings, database: Database, *, worker: bool = False) -> None:
         for module in TASK_MODULES:
             importlib.import_module(module)
+        if _present(TRACING_MODULE):
+            importlib.import_module(TRACING_MODULE).propagate_trace_context()
         self.settings = settings
         self.database = database
         self.worker = worker
@@ -53,8 +57,10 @@ class JobsRuntime:
         broker = create_broker(self.settings)
         broker.is_worker_process = self.worker
         broker.add_middlewares(RetryThenDeadLetter(self.settings, self.specs, self.dead_letters))
-        if self.worker and importlib.util.find_spec(METRICS_MODULE) is not None:
+        if self.worker and _present(METRICS_MODULE):
             broker.add_middlewares(importlib.import_module(METRICS_MODULE).TaskMetrics())
+        if self.worker and _present(TRACING_MODULE):
+            broker.add_middlewares(importlib.import_module(TRACING_MODULE).TaskTracing())
         for spec in self.specs.values():
             broker.register_task(spec.func, task_name=spec.name)
         return broker
@@ -116,6 +122,10 @@ class JobsRuntime:
             kicker = kicker.with_task_id(task_id)
         sent = await kicker.kiq(*args, **kwargs)
         return str(sent.task_id)
+
+
+def _present(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 def set_current(runtime: JobsRuntime | None) -> None:

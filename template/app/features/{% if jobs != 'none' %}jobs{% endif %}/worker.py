@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import importlib.util
 import signal
 
 from taskiq.acks import AcknowledgeType
@@ -19,7 +21,7 @@ from app.core.settings import Settings
 from app.features.jobs.health import WorkerState, probe_server
 from app.features.jobs.receiver import FinishedTasks, IdempotentReceiver
 from app.features.jobs.relay import OutboxRelay
-from app.features.jobs.runtime import JobsRuntime, set_current
+from app.features.jobs.runtime import TRACING_MODULE, JobsRuntime, set_current
 from app.features.jobs.scheduler import Scheduler
 from app.features.jobs.settings import JobsSettings
 
@@ -59,6 +61,9 @@ async def consume(runtime: JobsRuntime, state: WorkerState, stop: asyncio.Event)
 
 async def run_worker(core: Settings, settings: JobsSettings) -> None:
     database = Database(core.database)
+    flush_spans = None
+    if importlib.util.find_spec(TRACING_MODULE) is not None:
+        flush_spans = importlib.import_module(TRACING_MODULE).start_worker_tracing(core, database)
     runtime = JobsRuntime(settings, database, worker=True)
     set_current(runtime)
     relay = OutboxRelay(runtime)
@@ -93,4 +98,6 @@ async def run_worker(core: Settings, settings: JobsSettings) -> None:
         await runtime.stop()
         await database.dispose()
         set_current(None)
+        if flush_spans is not None and not await asyncio.to_thread(flush_spans):
+            logger.warning("spans not exported at shutdown")
         logger.info("worker stopped")

@@ -1,4 +1,4 @@
-"""Resilience: circuit breakers (database, Redis), a per-request deadline, overload shedding."""
+"""Resilience: breakers, upstream clients, a deadline, shedding and Idempotency-Key on POST."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from app.core.middleware import add_feature_middleware
 from app.core.openapi_contract import document_response
 from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
+from app.features.resilience.idempotency_install import install_idempotency
 from app.features.resilience.overload import Admission, OverloadMiddleware
+from app.features.resilience.reset_guard import OPS_STATE
 from app.features.resilience.settings import ResilienceSettings
 from app.features.resilience.stats import ResilienceStats, attach_metrics
+from app.features.resilience.upstreams import install_upstreams
 
 # Before the cache, so the Redis breaker it registers is watched (metrics) too.
 INSTALL_ORDER = 15
@@ -22,10 +25,12 @@ def install(app: FastAPI) -> None:
     stats = ResilienceStats()
     attach_metrics(stats)
     app.state.resilience_stats = stats
+    setattr(app.state, OPS_STATE, settings.ops_token.get_secret_value())
     # Breakers registered later (the cache's) are watched too.
     app.state.breaker_hooks = [stats.watch]
     database = app.state.database
     database.breaker = register_breaker(app, CircuitBreaker("database", settings.breaker_policy))
+    install_upstreams(app, stats)
 
     # Shedding runs first, so a shed request costs no deadline timer and no route work.
     admission = Admission(settings.max_in_flight, settings.max_queued, settings.max_queue_seconds)
@@ -37,6 +42,8 @@ def install(app: FastAPI) -> None:
         retry_after=settings.shed_retry_after_seconds,
         stats=stats,
     )
+    # Inside shedding (a shed request claims no key), outside the deadline (whose 504 it sees).
+    install_idempotency(app)
     add_feature_middleware(app, DeadlineMiddleware, seconds=settings.request_deadline_seconds)
     document_response(app, DEADLINE_EXCEEDED)
     app.include_router(router)

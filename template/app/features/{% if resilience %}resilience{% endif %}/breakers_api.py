@@ -1,18 +1,18 @@
 """Operator routes: see every circuit breaker, close one by hand after fixing its dependency.
 
-No role check yet: put /ops behind the ingress's internal-only rule until the auth feature
-guards it with an admin role.
+The reset is protected (reset_guard.py): the admin role with auth, else RESILIENCE_OPS_TOKEN.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
 
 from app.core.breaker import CircuitBreaker
 from app.core.problems import problem_responses
+from app.features.resilience.reset_guard import may_reset_breakers
 
 router = APIRouter(prefix="/ops/breakers", tags=["operations"])
 
@@ -46,7 +46,8 @@ async def list_breakers(request: Request) -> list[BreakerStatus]:
 @router.post(
     "/{name}/reset",
     summary="Close a circuit breaker now (after fixing its dependency)",
-    responses=problem_responses(404),
+    responses=problem_responses(401, 403, 404),
+    dependencies=[Depends(may_reset_breakers)],
 )
 async def reset_breaker(name: str, request: Request) -> BreakerStatus:
     breaker = _registry(request).get(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,6 +20,18 @@ DEADLINE_EXCEEDED = SharedResponse(
     "The request took longer than RESILIENCE_REQUEST_DEADLINE_SECONDS and was abandoned",
     except_paths=EXEMPT_PATHS,
 )
+# When the current request must be answered (event-loop time); outgoing calls stop by then.
+REQUEST_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "request_deadline", default=None
+)
+
+
+def remaining_seconds() -> float | None:
+    """Seconds left before the current request's deadline; None outside a request with one."""
+    deadline = REQUEST_DEADLINE.get()
+    if deadline is None:
+        return None
+    return deadline - asyncio.get_running_loop().time()
 
 
 class DeadlineMiddleware:
@@ -41,6 +54,7 @@ class DeadlineMiddleware:
             await send(message)
 
         deadline = asyncio.timeout(self.seconds)
+        token = REQUEST_DEADLINE.set(asyncio.get_running_loop().time() + self.seconds)
         try:
             async with deadline:
                 await self.app(scope, receive, track)
@@ -56,3 +70,5 @@ class DeadlineMiddleware:
                 "it was abandoned. Retry later or with a smaller request.",
             )
             await response(scope, receive, send)
+        finally:
+            REQUEST_DEADLINE.reset(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from app.core.breaker import BreakerPolicy
@@ -28,6 +28,8 @@ class ResilienceSettings(ServiceSettings):
     max_queued: Annotated[int, Field(ge=0)] = 100
     max_queue_seconds: Annotated[float, Field(ge=0)] = 0.5
     shed_retry_after_seconds: PositiveInt = 1
+    # Without an auth feature, the manual breaker reset needs this bearer token (empty: refused).
+    ops_token: SecretStr = SecretStr("")
 
     @property
     def breaker_policy(self) -> BreakerPolicy:

@@ -1,9 +1,10 @@
-"""Counts of what the resilience feature did (shed requests, breaker moves), for metrics."""
+"""Counts of what the resilience feature did (shed requests, breaker moves, upstream calls)."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,13 @@ class ResilienceStats:
     on_transition: list[Callable[[CircuitBreaker, State, State], None]] = field(
         default_factory=list
     )
+    # Outgoing calls by (upstream, outcome); retries and refused retries by upstream.
+    upstream_calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+    upstream_retries: Counter[str] = field(default_factory=Counter)
+    retries_refused_by_budget: Counter[str] = field(default_factory=Counter)
+    on_upstream_call: list[Callable[[str, str], None]] = field(default_factory=list)
+    on_upstream_retry: list[Callable[[str], None]] = field(default_factory=list)
+    on_retry_budget_exhausted: list[Callable[[str], None]] = field(default_factory=list)
 
     def shed(self) -> None:
         self.shed_requests += 1
@@ -32,6 +40,21 @@ class ResilienceStats:
         self.transitions += 1
         for observer in self.on_transition:
             observer(breaker, before, after)
+
+    def upstream_call(self, upstream: str, outcome: str) -> None:
+        self.upstream_calls[upstream, outcome] += 1
+        for observer in self.on_upstream_call:
+            observer(upstream, outcome)
+
+    def upstream_retry(self, upstream: str) -> None:
+        self.upstream_retries[upstream] += 1
+        for observer in self.on_upstream_retry:
+            observer(upstream)
+
+    def retry_budget_exhausted(self, upstream: str) -> None:
+        self.retries_refused_by_budget[upstream] += 1
+        for observer in self.on_retry_budget_exhausted:
+            observer(upstream)
 
     def watch(self, breaker: CircuitBreaker) -> None:
         """Follow `breaker`'s state changes (and report its current state at once)."""
@@ -47,3 +70,6 @@ def attach_metrics(stats: ResilienceStats) -> None:
     module = importlib.import_module(METRICS_MODULE)
     stats.on_shed.append(module.observe_shed)
     stats.on_transition.append(module.observe_transition)
+    stats.on_upstream_call.append(module.observe_upstream_call)
+    stats.on_upstream_retry.append(module.observe_upstream_retry)
+    stats.on_retry_budget_exhausted.append(module.observe_retry_budget_exhausted)

@@ -15,8 +15,9 @@ MAX_QUANTITY = 500
 # The shape of an address, stated in the OpenAPI document. Not EmailStr: email-validator refuses
 # addresses the schema's `format: email` allows (reserved domains such as .test), which a
 # schema-driven client would rightly report as valid requests refused. No `\s` either: Python's
-# and the regex crate's match more characters (U+0085) than JSON Schema's does.
-EMAIL_PATTERN = r"^[^@ ]+@[^@ ]+$"
+# and the regex crate's match more characters (U+0085) than JSON Schema's does. No NUL: PostgreSQL
+# cannot store it in text, so a schema-valid address holding one would be a 500.
+EMAIL_PATTERN = r"^[^@ \x00]+@[^@ \x00]+$"
 
 
 class OrderCreate(BaseModel):

@@ -28,3 +28,12 @@ async def test_too_large_an_order_or_a_bad_email_is_refused(client: httpx.AsyncC
     assert too_many.status_code == 422
     bad_email = await client.post("/orders", json={**ORDER, "customer_email": "nobody"})
     assert bad_email.status_code == 422
+
+
+async def test_an_email_with_a_nul_character_is_refused_not_a_server_error(
+    client: httpx.AsyncClient,
+) -> None:
+    # PostgreSQL cannot store NUL in text; the schema's pattern says so and validation refuses it.
+    with_nul = {**ORDER, "customer_email": "buyer\x00@example.com"}
+    response = await client.post("/orders", json=with_nul)
+    assert response.status_code == 422, response.text

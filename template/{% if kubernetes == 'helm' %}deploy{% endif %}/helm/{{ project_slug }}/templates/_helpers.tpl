@@ -16,6 +16,21 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
+{{/* The worker's own selector: the web selector (name, instance) must not match its pods. */}}
+{{- define "app.workerSelectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}-worker
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: worker
+{{- end -}}
+
+{{- define "app.workerLabels" -}}
+{{ include "app.workerSelectorLabels" . }}
+app.kubernetes.io/part-of: {{ .Chart.Name }}
+app.kubernetes.io/version: {{ (default .Chart.AppVersion .Values.image.tag) | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
 {{- define "app.image" -}}
 {{- if .Values.image.digest -}}
 {{ .Values.image.repository }}@{{ .Values.image.digest }}
@@ -37,6 +52,10 @@ AUTH_KEYS_DIR: {{ .Values.authKeys.mountPath | quote }}
 {{- with .Values.authKeys.signingKeyId }}
 AUTH_SIGNING_KEY_ID: {{ . | quote }}
 {{- end }}
+{{- end }}
+{{- if .Values.worker.enabled }}
+JOBS_SHUTDOWN_TIMEOUT_SECONDS: {{ .Values.worker.drainSeconds | quote }}
+JOBS_HEALTH_PORT: {{ .Values.worker.healthPort | quote }}
 {{- end }}
 {{- range $name, $value := .Values.config }}
 {{ $name }}: {{ $value | quote }}
