@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -27,6 +28,10 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
         **{"monitoring": True, "tracing": True, "rate_limit": "redis"},
     },
     "nothing": {"kubernetes": "none", "ci": "none", "backups": False},
+    "kustomize-auth-local": {"kubernetes": "kustomize", "ci": "none", "auth": "local"},
+    "kustomize-auth-oidc": {"kubernetes": "kustomize", "ci": "none", "auth": "oidc"},
+    "helm-auth-local": {"kubernetes": "helm", "ci": "none", "auth": "local"},
+    "helm-auth-oidc": {"kubernetes": "helm", "ci": "none", "auth": "oidc"},
     "sqlite-helm-github": {"database": "sqlite", "kubernetes": "helm", "ci": "github"},
 }
 configuration_ids = pytest.mark.parametrize("configuration", list(CONFIGURATIONS))
@@ -192,6 +197,91 @@ def test_backups_render_passes_its_own_verification(
     assert [result.status for result in results] == ["passed"] * len(results), failure_report(results)
 
 
+KEYS_SECRET = f"{SLUG}-auth-keys"
+
+
+def kustomize_production(service: RenderedService) -> list[dict[str, Any]]:
+    overlay = service.project_dir / "deploy/kustomize/overlays/production"
+    built = subprocess.run(
+        ["kubectl", "kustomize", str(overlay)], capture_output=True, text=True, check=True, timeout=120
+    )
+    return [document for document in yaml.safe_load_all(built.stdout) if document]
+
+
+def helm_manifests(service: RenderedService, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    import helm_python as helm  # noqa: PLC0415 - loads a native library; only these tests need it
+
+    rendered = helm.Chart.load(str(service.project_dir / f"deploy/helm/{SLUG}")).render(
+        values, name="release", namespace="default"
+    )
+    text = "\n---\n".join(body for path, body in sorted(rendered.items()) if path.endswith(".yaml"))
+    return [document for document in yaml.safe_load_all(text) if document]
+
+
+def of_kind(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [document for document in documents if document["kind"] == kind]
+
+
+@pytest.mark.parametrize("configuration", ["kustomize-auth-local", "helm-auth-local"])
+def test_auth_local_mounts_the_signing_keys_secret_at_auth_keys_dir(
+    configuration: str, renders: RenderCache
+) -> None:
+    service = render(renders, configuration)
+    documents = kustomize_production(service) if "kustomize" in configuration else helm_manifests(service)
+    [deployment] = of_kind(documents, "Deployment")
+    pod = deployment["spec"]["template"]["spec"]
+    [volume] = [volume for volume in pod["volumes"] if "secret" in volume]
+    assert volume["secret"]["secretName"] == KEYS_SECRET
+    [app] = [container for container in pod["containers"] if container["name"] == "app"]
+    [mount] = [mount for mount in app["volumeMounts"] if mount["name"] == volume["name"]]
+    assert mount["readOnly"] is True
+    config = {name: value for cm in of_kind(documents, "ConfigMap") for name, value in cm["data"].items()}
+    assert config["AUTH_KEYS_DIR"] == mount["mountPath"]
+    # No key is ever rendered into the manifests: the Secret is created from the generate command.
+    assert not of_kind(documents, "Secret")
+    docs = (service.project_dir / "docs/kubernetes.md").read_text()
+    assert "python -m app.features.auth.keys generate" in docs
+    assert f"create secret generic {KEYS_SECRET}" in docs
+
+
+def oidc_egress(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        rule
+        for policy in of_kind(documents, "NetworkPolicy")
+        for rule in policy["spec"].get("egress", [])
+        if any("ipBlock" in peer for peer in rule.get("to", []))
+    ]
+
+
+@pytest.mark.parametrize("configuration", ["kustomize-auth-oidc", "helm-auth-oidc"])
+def test_auth_oidc_opens_egress_to_the_provider_only(configuration: str, renders: RenderCache) -> None:
+    service = render(renders, configuration)
+    documents = kustomize_production(service) if "kustomize" in configuration else helm_manifests(service)
+    [rule] = oidc_egress(documents)
+    assert rule["to"] == [{"ipBlock": {"cidr": "0.0.0.0/0"}}]
+    assert rule["ports"] == [{"port": 443, "protocol": "TCP"}]
+    # Nothing else may leave for HTTPS: the only other port-only rules are the backing services'.
+    other_ports = {
+        port["port"]
+        for policy in of_kind(documents, "NetworkPolicy")
+        for egress in policy["spec"].get("egress", [])
+        if egress is not rule
+        for port in egress.get("ports", [])
+    }
+    assert 443 not in other_ports
+    [deployment] = of_kind(documents, "Deployment")
+    assert not [volume for volume in deployment["spec"]["template"]["spec"]["volumes"] if "secret" in volume]
+
+
+def test_helm_narrows_the_oidc_egress_to_the_configured_cidrs_and_port(renders: RenderCache) -> None:
+    service = render(renders, "helm-auth-oidc")
+    values = yaml.safe_load((service.project_dir / f"deploy/helm/{SLUG}/values.yaml").read_text())
+    values["networkPolicy"].update(oidcCidrs=["203.0.113.0/24", "198.51.100.7/32"], oidcPorts=[8443])
+    [rule] = oidc_egress(helm_manifests(service, values))
+    assert rule["to"] == [{"ipBlock": {"cidr": "203.0.113.0/24"}}, {"ipBlock": {"cidr": "198.51.100.7/32"}}]
+    assert rule["ports"] == [{"port": 8443, "protocol": "TCP"}]
+
+
 WORKER_CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "kustomize-jobs": {"kubernetes": "kustomize", "ci": "none", "jobs": "nats", "metrics": True},
     "helm-jobs": {"kubernetes": "helm", "ci": "none", "jobs": "rabbitmq", "metrics": True},
@@ -200,27 +290,9 @@ WORKER_CONFIGURATIONS: dict[str, dict[str, Any]] = {
 
 def rendered_manifests(service: RenderedService) -> list[dict[str, Any]]:
     """The production manifests as the cluster gets them (kustomize overlay or Helm chart)."""
-    project = service.project_dir
-    if (project / "deploy/kustomize").exists():
-        import subprocess  # noqa: PLC0415
-
-        built = subprocess.run(
-            ["kubectl", "kustomize", str(project / "deploy/kustomize/overlays/production")],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    else:
-        import helm_python as helm  # noqa: PLC0415
-
-        chart = helm.Chart.load(str(project / f"deploy/helm/{SLUG}"))
-        built = "\n---\n".join(
-            text
-            for path, text in sorted(chart.render(None, name="release", namespace="default").items())
-            if path.endswith(".yaml")
-        )
-    return [document for document in yaml.safe_load_all(built) if document]
+    if (service.project_dir / "deploy/kustomize").exists():
+        return kustomize_production(service)
+    return helm_manifests(service)
 
 
 def egress_ports(policy: dict[str, Any]) -> set[int]:

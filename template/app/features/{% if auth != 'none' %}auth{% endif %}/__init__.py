@@ -2,7 +2,8 @@
 
 `install` sets up what the modes share: the verifier registry (verification.py), the audit log,
 the access policy the items routes consult (policy.py, app/core/access.py), and the OpenAPI
-security scheme on every endpoint of the permission table. Then it installs each provider
+security scheme on every endpoint of the permission table, and the middleware that verifies a
+bearer token before routing (request_principal.py). Then it installs each provider
 module present in this package: a module named `*_provider` with `install_provider(app)` (the
 template adds `local_provider.py` for auth=local, `oidc_provider.py` for auth=oidc, and API
 keys), which registers its verifier and routes. Nothing here names a mode.
@@ -17,11 +18,13 @@ from typing import Any
 from fastapi import FastAPI
 
 from app.core.access import POLICY_STATE
+from app.core.middleware import add_feature_middleware
 from app.core.problems import PROBLEM_MEDIA_TYPE
 from app.features.auth.audit import AuditLog
 from app.features.auth.audit_routes import router as audit_router
 from app.features.auth.permissions import ENDPOINT_PERMISSIONS
 from app.features.auth.policy import AuthAccessPolicy
+from app.features.auth.request_principal import RequestPrincipalMiddleware
 from app.features.auth.verification import verifier_registry
 
 # Before rate limiting (30), so a provider can key limits by user; after metrics (20).
@@ -101,3 +104,6 @@ def install(app: FastAPI) -> None:
     for module in provider_modules():
         module.install_provider(app)
     add_security_scheme(app)
+    # Ahead of the rate limiter's middleware (a feature installed later runs nearer the
+    # routes): the token is verified before the limiter picks whom a request counts against.
+    add_feature_middleware(app, RequestPrincipalMiddleware, service=app)

@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.core.errors import ServiceError
 from app.features.auth.errors import Forbidden, NotAuthenticated
 from app.features.auth.permissions import Permission, Scope, scope_for
 from app.features.auth.principal import Principal
@@ -42,6 +43,13 @@ async def principal_from_request(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
+    # Verified already by app.features.auth.request_principal: refused, or failed (503).
+    rejected = getattr(request.state, "principal_rejected", None)
+    if isinstance(rejected, str):
+        raise NotAuthenticated(rejected)
+    failed = getattr(request.state, "principal_failed", None)
+    if isinstance(failed, ServiceError):
+        raise failed
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

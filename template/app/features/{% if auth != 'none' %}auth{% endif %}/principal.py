@@ -24,3 +24,8 @@ class Principal:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def identity(self) -> str:
+        """Whom per-caller limits count against (app.features.rate_limit.client_identity)."""
+        return self.subject

@@ -47,6 +47,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{/* Non-secret settings, plus the drain timeout that terminationGracePeriodSeconds is derived from. */}}
 {{- define "app.config" -}}
 APP_SHUTDOWN_TIMEOUT_SECONDS: {{ .Values.shutdown.drainSeconds | quote }}
+{{- if .Values.authKeys.enabled }}
+AUTH_KEYS_DIR: {{ .Values.authKeys.mountPath | quote }}
+{{- with .Values.authKeys.signingKeyId }}
+AUTH_SIGNING_KEY_ID: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if .Values.worker.enabled }}
 JOBS_SHUTDOWN_TIMEOUT_SECONDS: {{ .Values.worker.drainSeconds | quote }}
 JOBS_HEALTH_PORT: {{ .Values.worker.healthPort | quote }}
