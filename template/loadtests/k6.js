@@ -1,6 +1,7 @@
 // k6 version of locustfile.py, for teams that use k6: the same read-heavy mix, writes with
 // If-Match, and the profiles and thresholds of profiles.json (k6 fails the run when one is missed).
 //   k6 run -e PROFILE=smoke -e HOST=https://staging.example.com loadtests/k6.js
+// With authentication, pass the same credential as the locust run: -e LOADTEST_AUTHORIZATION="Bearer ..."
 import http from "k6/http";
 import { check, sleep } from "k6";
 
@@ -12,7 +13,9 @@ if (!profile) {
 }
 const limits = Object.assign({}, config.thresholds, profile.thresholds || {});
 const HOST = (__ENV.HOST || "http://127.0.0.1:8000").replace(/\/$/, "");
-const JSON_HEADERS = { "Content-Type": "application/json" };
+// Sent on every request when set, as locustfile.py does with the same variable.
+const AUTH_HEADERS = __ENV.LOADTEST_AUTHORIZATION ? { Authorization: __ENV.LOADTEST_AUTHORIZATION } : {};
+const JSON_HEADERS = Object.assign({ "Content-Type": "application/json" }, AUTH_HEADERS);
 
 // profiles.json stages end at `until_seconds` since the start; k6 stages last `duration` each.
 function k6Stages(stages, spawnRate) {
@@ -56,10 +59,10 @@ function createItem() {
 }
 
 export default function () {
-  http.get(`${HOST}/items?limit=20`, { tags: { name: "GET /items" } });
+  http.get(`${HOST}/items?limit=20`, { headers: AUTH_HEADERS, tags: { name: "GET /items" } });
   const item = Math.random() < 0.2 ? createItem() : null;
   if (item) {
-    const read = http.get(`${HOST}/items/${item.id}`, { tags: { name: "GET /items/{id}" } });
+    const read = http.get(`${HOST}/items/${item.id}`, { headers: AUTH_HEADERS, tags: { name: "GET /items/{id}" } });
     check(read, { "read": (r) => r.status === 200 });
     const updated = http.patch(`${HOST}/items/${item.id}`, JSON.stringify({ price: "19.99" }), {
       headers: Object.assign({ "If-Match": item.etag }, JSON_HEADERS),
@@ -68,7 +71,7 @@ export default function () {
     check(updated, { "updated with If-Match": (r) => r.status === 200 });
     if (Math.random() < 0.5 && updated.status === 200) {
       const deleted = http.del(`${HOST}/items/${item.id}`, null, {
-        headers: { "If-Match": updated.headers["Etag"] },
+        headers: Object.assign({ "If-Match": updated.headers["Etag"] }, AUTH_HEADERS),
         tags: { name: "DELETE /items/{id} If-Match" },
       });
       check(deleted, { "deleted": (r) => r.status === 204 });
