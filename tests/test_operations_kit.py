@@ -115,7 +115,8 @@ def test_the_report_follows_the_answers(renders: RenderCache) -> None:
     assert "tests/features/test_cache.py::test_second_read_is_a_hit_with_the_same_body" in all_on
     assert "reset it) | available | answer `resilience=true` |" in all_on
     assert "| 4.7.7-http Circuit breaker and retries for outgoing HTTP calls | available |" in all_on
-    assert "| rel.1-retries Retry with backoff for transient database and Redis errors | out of scope |" in all_on
+    not_built = "| rel.1-retries Retry with backoff for transient database and Redis errors | out of scope |"
+    assert not_built in all_on
 
 
 def test_a_missing_proof_fails_and_is_named(renders: RenderCache, runner: CliRunner, tmp_path: Path) -> None:
