@@ -80,26 +80,22 @@ def validate_manifests(text: str, source: str) -> tuple[bool, str]:
     return not problems, "\n".join(problems) or f"{source}: {len(documents)} manifests valid"
 
 
+# Prometheus Operator's scrape resources: where each lists the ports it scrapes.
+MONITOR_ENDPOINTS = {"ServiceMonitor": "endpoints", "PodMonitor": "podMetricsEndpoints"}
+
+
 def _custom_resource_problems(document: dict[str, Any]) -> list[str]:
     kind, spec = document.get("kind"), document.get("spec") or {}
     name = f"{kind}/{(document.get('metadata') or {}).get('name', '?')}"
-    if kind == "ServiceMonitor":
-        endpoints = spec.get("endpoints") or []
+    if kind in MONITOR_ENDPOINTS:
+        field = MONITOR_ENDPOINTS[kind]
+        endpoints = spec.get(field) or []
         if (
             not isinstance(spec.get("selector"), dict)
             or not endpoints
             or not all("port" in e for e in endpoints)
         ):
-            return [f"{name}: needs spec.selector and spec.endpoints[] each with a port"]
-        return []
-    if kind == "PodMonitor":
-        endpoints = spec.get("podMetricsEndpoints") or []
-        if (
-            not isinstance(spec.get("selector"), dict)
-            or not endpoints
-            or not all("port" in e for e in endpoints)
-        ):
-            return [f"{name}: needs spec.selector and spec.podMetricsEndpoints[] each with a port"]
+            return [f"{name}: needs spec.selector and spec.{field}[] each with a port"]
         return []
     if kind == "PrometheusRule":
         groups = spec.get("groups") or []
