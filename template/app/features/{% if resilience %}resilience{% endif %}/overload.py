@@ -40,12 +40,21 @@ class Admission:
         try:
             async with asyncio.timeout(self.max_wait):
                 await waiter
-        except TimeoutError:
-            return False
-        finally:
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
+        except BaseException as stopped:  # the wait timed out, or the request was cancelled
+            self._pass_on_if_handed(waiter)
+            if isinstance(stopped, TimeoutError):
+                return False
+            raise
         return True  # the slot was handed over by leave()
+
+    def _pass_on_if_handed(self, waiter: asyncio.Future[None]) -> None:
+        # leave() may hand this waiter its slot in the same loop turn as the timeout or the
+        # cancellation fires; the waiter then never runs its request, so without this the slot
+        # would count as in flight for good, and enough of them shed every request thereafter.
+        if waiter in self._waiters:
+            self._waiters.remove(waiter)
+        elif waiter.done() and not waiter.cancelled():
+            self.leave()
 
     def leave(self) -> None:
         while self._waiters:
