@@ -13,7 +13,7 @@ from copier import run_copy
 from typer.testing import CliRunner
 
 from shipyard.cli import app
-from shipyard.matrix_plan import Axis, Plan, axes_from_questions, plan, refusal_checker
+from shipyard.matrix.plan import Axis, Plan, axes_from_questions, plan, refusal_checker
 from shipyard.questions import question_specs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -9,11 +9,11 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from shipyard import matrix_scenarios
 from shipyard.cli import app
-from shipyard.matrix_faults import assign_fault_tests
-from shipyard.matrix_plan import Axis, extremes, plan, refusal_checker
-from shipyard.matrix_run import WITHOUT_FAULT_TESTS, Combination
+from shipyard.matrix import scenarios
+from shipyard.matrix.faults import assign_fault_tests
+from shipyard.matrix.plan import Axis, extremes, plan, refusal_checker
+from shipyard.matrix.run import WITHOUT_FAULT_TESTS, Combination
 from shipyard.questions import question_specs
 from shipyard.verify import verification_steps
 
@@ -23,9 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def ci_scenarios(specs: dict[str, Any]) -> tuple[list[Combination], list[Axis]]:
     """What .ci/run runs: pairwise updates plus toggles, with the fault rule applied."""
     planned = plan("pairwise", specs)
-    combinations = matrix_scenarios.updates(planned, "v0") + matrix_scenarios.toggles(
-        planned, refusal_checker(specs)
-    )
+    combinations = scenarios.updates(planned, "v0") + scenarios.toggles(planned, refusal_checker(specs))
     return assign_fault_tests(combinations, planned.axes), planned.axes
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shipyard.matrix_mypy_cache import MypyCachePool
+from shipyard.matrix.mypy_cache import MypyCachePool
 
 
 def test_a_released_cache_goes_to_the_next_run_of_the_same_python(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from shipyard.answer_rules import is_asked, referenced_questions, refusal
-from shipyard.matrix_plan import axes_from_questions, plan
+from shipyard.matrix.plan import axes_from_questions, plan
 from shipyard.questions import question_specs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

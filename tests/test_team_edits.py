@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from shipyard import matrix_project, team_edits
+from shipyard import team_edits
+from shipyard.matrix import project as matrix_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from shipyard import __version__, features, presets, readiness
 from shipyard.check import check_project
 from shipyard.errors import ShipyardError, user_errors
-from shipyard.matrix_command import matrix
+from shipyard.matrix.command import matrix
 from shipyard.new import check_destination, render
 from shipyard.questions import Question, load_questions, parse_assignments
 from shipyard.template_source import open_template

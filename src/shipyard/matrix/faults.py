@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from shipyard.matrix_plan import Axis, extremes
-from shipyard.matrix_run import Combination
+from shipyard.matrix.plan import Axis, extremes
+from shipyard.matrix.run import Combination
 
 
 def assign_fault_tests(combinations: list[Combination], axes: list[Axis]) -> list[Combination]:

@@ -13,10 +13,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from shipyard import matrix_faults, matrix_report, matrix_scenarios
 from shipyard.errors import ShipyardError, user_errors
-from shipyard.matrix_plan import STRATEGIES, plan, refusal_checker
-from shipyard.matrix_run import Combination, MatrixSettings, run_matrix
+from shipyard.matrix import faults, report, scenarios
+from shipyard.matrix.plan import STRATEGIES, plan, refusal_checker
+from shipyard.matrix.run import Combination, MatrixSettings, run_matrix
 from shipyard.questions import question_specs
 from shipyard.template_source import open_template
 
@@ -77,16 +77,16 @@ def matrix(
             # An update scenario checks everything a plain render does (its result must equal a fresh
             # render plus the user's edits), so with --updates-from it replaces the plain run.
             if updates_from:
-                combinations = matrix_scenarios.updates(planned, updates_from)
+                combinations = scenarios.updates(planned, updates_from)
             else:
-                combinations = matrix_scenarios.plain(planned)
+                combinations = scenarios.plain(planned)
             if toggles:
-                combinations += matrix_scenarios.toggles(planned, refusal_checker(specs))
+                combinations += scenarios.toggles(planned, refusal_checker(specs))
             # Chosen before --only, so a combination run alone runs what it runs in the whole matrix.
             if not all_tests:
-                combinations = matrix_faults.assign_fault_tests(combinations, planned.axes)
+                combinations = faults.assign_fault_tests(combinations, planned.axes)
             try:
-                combinations = matrix_scenarios.select(combinations, only or [])
+                combinations = scenarios.select(combinations, only or [])
             except KeyError as error:
                 raise ShipyardError(str(error.args[0])) from None
             if list_only:
@@ -105,11 +105,11 @@ def matrix(
                 keep_projects=keep_projects,
             )
             results = _run_with_progress(combinations, settings, jobs, console)
-    console.print(matrix_report.summary_table(results))
-    report = matrix_report.write_report(results, settings.workdir, {"strategy": strategy, "jobs": jobs})
-    matrix_report.print_failures(results, console)
+    console.print(report.summary_table(results))
+    report_file = report.write_report(results, settings.workdir, {"strategy": strategy, "jobs": jobs})
+    report.print_failures(results, console)
     failed = sum(1 for result in results if not result.passed)
-    console.print(f"{len(results) - failed} passed, {failed} failed; report: {report}")
+    console.print(f"{len(results) - failed} passed, {failed} failed; report: {report_file}")
     if failed:
         raise typer.Exit(1)
 
@@ -125,16 +125,16 @@ def _has_uncommitted_changes(template_dir: Path) -> bool:
 
 def _run_with_progress(
     combinations: list[Combination], settings: MatrixSettings, jobs: int, console: Console
-) -> list[matrix_report.CombinationResult]:
+) -> list[report.CombinationResult]:
     console.print(f"Running {len(combinations)} combinations, {jobs} at a time, in {settings.workdir}")
     done = 0
     lock = threading.Lock()
 
-    def finished(result: matrix_report.CombinationResult) -> None:
+    def finished(result: report.CombinationResult) -> None:
         nonlocal done
         with lock:
             done += 1
-            console.print(matrix_report.progress_line(result, done, len(combinations)))
+            console.print(report.progress_line(result, done, len(combinations)))
 
     return run_matrix(combinations, settings, jobs, on_finish=finished)
 
@@ -146,7 +146,7 @@ def _print_listing(
     console: Console,
 ) -> None:
     if output_format == "json":
-        typer.echo(json.dumps(matrix_scenarios.as_listing(combinations), indent=2))
+        typer.echo(json.dumps(scenarios.as_listing(combinations), indent=2))
         return
     for combination in combinations:
         suite = "" if combination.fault_tests else "  (pytest -m 'not fault', no coverage)"

@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shipyard import matrix_project
 from shipyard.jinja_remnants import find_remnants
-from shipyard.matrix_mypy_cache import MypyCachePool
+from shipyard.matrix.mypy_cache import MypyCachePool
+from shipyard.matrix.project import (
+    IGNORED_PARTS,
+    ScenarioError,
+    apply_user_edits,
+    differences,
+    render,
+    render_then_update,
+    update,
+)
 from shipyard.questions import load_questions
 from shipyard.scratch_postgres import PostgresUnavailableError, temporary_database
 from shipyard.scratch_redis import DatabasePool, RedisUnavailableError
@@ -26,7 +34,7 @@ from shipyard.verify import run_step, step_environment, verification_steps
 
 STEP_TIMEOUT_SECONDS = 900
 # The generated suite without the tests that start, kill or cut processes, and without coverage
-# (its threshold holds for the whole suite only); which scenarios get it: matrix_faults.py.
+# (its threshold holds for the whole suite only); which scenarios get it: faults.py.
 WITHOUT_FAULT_TESTS = ("-m", "not fault", "--no-cov")
 
 
@@ -47,7 +55,7 @@ class Combination:
     update_from: str | None = None  # a template revision to render first, then update to HEAD
     start_answers: dict[str, Any] | None = None  # answers before the update, when they differ
     toggle_back: bool = False  # after the checks, update back to start_answers (feature off again)
-    fault_tests: bool = True  # False: pytest -m "not fault" --no-cov (src/shipyard/matrix_faults.py)
+    fault_tests: bool = True  # False: pytest -m "not fault" --no-cov (faults.py)
 
 
 @dataclass
@@ -142,9 +150,9 @@ def run_combination(combination: Combination, settings: MatrixSettings) -> Combi
 
 def _produce(combination: Combination, settings: MatrixSettings, project: Path) -> str:
     if combination.update_from is None:
-        return matrix_project.render(settings.template, project, combination.answers)
+        return render(settings.template, project, combination.answers)
     start = combination.start_answers or combination.answers
-    log: str = matrix_project.render_then_update(
+    log: str = render_then_update(
         settings.template, project, start, combination.update_from, new_answers=combination.answers
     )
     return log + _compare_with_fresh(settings, project, combination.answers)
@@ -153,7 +161,7 @@ def _produce(combination: Combination, settings: MatrixSettings, project: Path) 
 def _update_and_compare(
     settings: MatrixSettings, project: Path, answers: dict[str, Any], commit_first: bool
 ) -> str:
-    log = matrix_project.update(project, answers, commit_first=commit_first)
+    log = update(project, answers, commit_first=commit_first)
     return log + _compare_with_fresh(settings, project, answers)
 
 
@@ -161,12 +169,12 @@ def _compare_with_fresh(settings: MatrixSettings, project: Path, answers: dict[s
     """The updated repo must be what a fresh render of the same answers plus the same edits gives."""
     fresh = project.parent / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    matrix_project.render(settings.template, fresh, answers)
-    matrix_project.apply_user_edits(fresh)
-    found = matrix_project.differences(project, fresh)
+    render(settings.template, fresh, answers)
+    apply_user_edits(fresh)
+    found = differences(project, fresh)
     shutil.rmtree(fresh, ignore_errors=True)
     if found:
-        raise matrix_project.ScenarioError("the update differs from a fresh render:\n" + "\n".join(found))
+        raise ScenarioError("the update differs from a fresh render:\n" + "\n".join(found))
     return "same files as a fresh render with the same answers and edits\n"
 
 
@@ -174,11 +182,11 @@ def _jinja_markers(project: Path, template_dir: Path) -> str:
     files = [
         path.relative_to(project)
         for path in project.rglob("*")
-        if path.is_file() and not matrix_project.IGNORED_PARTS.intersection(path.relative_to(project).parts)
+        if path.is_file() and not IGNORED_PARTS.intersection(path.relative_to(project).parts)
     ]
     remnants = find_remnants(project, files, template_dir / "template", load_questions(template_dir))
     if remnants:
-        raise matrix_project.ScenarioError("unrendered Jinja:\n" + "\n".join(remnants))
+        raise ScenarioError("unrendered Jinja:\n" + "\n".join(remnants))
     return f"{len(files)} files, no Jinja left"
 
 
@@ -196,7 +204,7 @@ def _services(answers: Mapping[str, Any], settings: MatrixSettings) -> Iterator[
 
 @contextlib.contextmanager
 def _mypy_cache(answers: Mapping[str, Any], settings: MatrixSettings) -> Iterator[str | None]:
-    """A mypy cache shared with earlier combinations of the same Python (matrix_mypy_cache.py)."""
+    """A mypy cache shared with earlier combinations of the same Python (mypy_cache.py)."""
     if settings.mypy_caches is None:
         yield None  # run_combination called on its own: the project's own .mypy_cache
         return
@@ -208,7 +216,7 @@ def _timed(result: CombinationResult, name: str, action: Callable[[], str]) -> b
     started = time.monotonic()
     try:
         output = action()
-    except (matrix_project.ScenarioError, RuntimeError) as error:
+    except (ScenarioError, RuntimeError) as error:
         result.steps.append(StepOutcome(name, "failed", time.monotonic() - started, str(error)))
         return False
     result.steps.append(StepOutcome(name, "passed", time.monotonic() - started, output))

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from shipyard.matrix_run import CombinationResult
+from shipyard.matrix.run import CombinationResult
 
 __all__ = ["CombinationResult", "print_failures", "progress_line", "summary_table", "write_report"]
 

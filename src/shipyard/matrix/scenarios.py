@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from shipyard.matrix_plan import Axis, Plan, combination_id
-from shipyard.matrix_run import Combination
+from shipyard.matrix.plan import Axis, Plan, combination_id
+from shipyard.matrix.run import Combination
 
 OFF_VALUES = (False, "none")
 
