@@ -54,6 +54,7 @@ def test_steps_after_a_failure_are_skipped(tmp_path: Path) -> None:
     assert [result.status for result in results] == ["passed", "failed", "skipped"]
     assert results[1].returncode == 3
     assert results[1].output.strip() == "broken"
+    assert results[1].summary.endswith(f"(in {tmp_path}) exited with code 3")
 
 
 def test_keep_going_runs_every_step(tmp_path: Path) -> None:
@@ -73,4 +74,5 @@ def test_a_hung_step_times_out(tmp_path: Path) -> None:
     )
 
     assert results[0].status == "failed"
-    assert "timed out" in results[0].output
+    assert results[0].output.endswith("timed out after 1s")
+    assert results[0].summary.endswith("timed out after 1s and was killed")

@@ -49,10 +49,11 @@ def check_project(project: Path, console: Console, *, keep_going: bool = False) 
 
 
 def _show_output(result: StepResult, console: Console) -> None:
-    command = " ".join(result.step.command)
-    console.print(Rule(Text(f"output of {result.step.name}: {command}"), style="red"))
+    console.print(Rule(Text(f"output of {result.step.name}"), style="red"))
     # Plain text: tool output is full of brackets that rich would otherwise read as markup.
     console.print(Text(result.output.rstrip() or "(no output)"), soft_wrap=True)
+    # Below the output, wrapped rather than cut: the command to run again, where, and its exit code.
+    console.print(Text(result.summary, style="red"), soft_wrap=True)
     console.print(Rule(style="red"))
 
 

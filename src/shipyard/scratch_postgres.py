@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
+
+from shipyard.process import run
 
 SERVER_URL_VARIABLE = "SHIPYARD_TEST_DATABASE_URL"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -37,15 +38,12 @@ def run_sql(sql: str, url: str | None = None) -> None:
             "the PostgreSQL client `psql` is not installed; install it (Debian: postgresql-client)"
         )
     libpq_url = with_database(target, urlsplit(target).path.lstrip("/") or "postgres", "postgresql")
-    completed = subprocess.run(
+    completed = run(
         [psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--dbname", libpq_url, "--command", sql],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
         env={**os.environ, "PGCONNECT_TIMEOUT": "5"},
-        check=False,
+        merge_stderr=False,
     )
-    if completed.returncode != 0:
+    if not completed.passed:
         detail = " ".join(completed.stderr.split()) or f"psql exited with {completed.returncode}"
         raise PostgresUnavailableError(
             f"PostgreSQL at {target} cannot be used ({detail}); start it (.ci/run shows how) or set "

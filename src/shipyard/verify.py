@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from uv import find_uv_bin
+
+from shipyard.process import run
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -28,6 +26,7 @@ class StepResult:
     returncode: int | None  # None: not run, because an earlier step failed
     seconds: float
     output: str
+    summary: str = ""  # how the command ended, in one line (process.Completed.summary); "" when not run
 
     @property
     def passed(self) -> bool:
@@ -85,35 +84,8 @@ def step_environment(overrides: Mapping[str, str | None] | None = None) -> dict[
 def run_step(
     step: Step, project: Path, environment: Mapping[str, str], timeout: float | None = None
 ) -> StepResult:
-    started = time.monotonic()
-    # Own process group: `uv run` starts the tool as a child, and a timeout or Ctrl-C must end both.
-    process = subprocess.Popen(
-        step.command,
-        cwd=project,
-        env=dict(environment),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        output, _ = process.communicate()
-        return StepResult(step, 124, time.monotonic() - started, f"{output}\ntimed out after {timeout:.0f}s")
-    except BaseException:
-        _kill_group(process)
-        raise
-    return StepResult(step, process.returncode, time.monotonic() - started, output)
-
-
-def _kill_group(process: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    completed = run(step.command, cwd=project, env=environment, timeout=timeout)
+    return StepResult(step, completed.returncode, completed.seconds, completed.output, completed.summary())
 
 
 def run_verification(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import threading
@@ -13,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from shipyard import process
 from shipyard.errors import ShipyardError, user_errors
 from shipyard.matrix import faults, report, scenarios
 from shipyard.matrix.plan import STRATEGIES, plan, refusal_checker
@@ -117,9 +117,7 @@ def matrix(
 def _has_uncommitted_changes(template_dir: Path) -> bool:
     if not (template_dir / ".git").exists():
         return False
-    status = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=template_dir, capture_output=True, text=True, check=False
-    )
+    status = process.run(["git", "status", "--porcelain"], cwd=template_dir, merge_stderr=False)
     return bool(status.stdout.strip())
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import filecmp
 import os
-import subprocess
+import shlex
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from shipyard import team_edits
+from shipyard.process import run
 
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 IGNORED_PARTS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
@@ -165,17 +166,8 @@ def _git(project: Path, *args: str) -> str:
 
 
 def _run(command: list[str], cwd: Path | None, extra_env: Mapping[str, str] | None = None) -> str:
-    environment = {**os.environ, **(extra_env or {})}
-    completed = subprocess.run(
-        command,
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    output = f"$ {' '.join(command)}\n{completed.stdout}{completed.stderr}"
-    if completed.returncode != 0:
-        raise ScenarioError(f"command failed with exit code {completed.returncode}\n{output}")
-    return output
+    completed = run(command, cwd=cwd, env={**os.environ, **extra_env} if extra_env else None)
+    if not completed.passed:
+        # The whole output: the report keeps it in a log file and shows its tail.
+        raise ScenarioError(completed.failure(tail_lines=None))
+    return f"$ {shlex.join(completed.command)}\n{completed.output}"

@@ -125,12 +125,13 @@ def run_combination(combination: Combination, settings: MatrixSettings) -> Combi
                 pytest_args = () if combination.fault_tests else WITHOUT_FAULT_TESTS
                 for step in verification_steps(pytest_args):
                     outcome = run_step(step, project, environment, timeout=STEP_TIMEOUT_SECONDS)
+                    output = outcome.output
+                    if not outcome.passed:
+                        # The log then ends with the command, its directory and its exit code.
+                        output = f"{output.rstrip()}\n{outcome.summary}"
                     result.steps.append(
                         StepOutcome(
-                            step.name,
-                            "passed" if outcome.passed else "failed",
-                            outcome.seconds,
-                            outcome.output,
+                            step.name, "passed" if outcome.passed else "failed", outcome.seconds, output
                         )
                     )
         except (PostgresUnavailableError, RedisUnavailableError) as error:

@@ -1,13 +1,14 @@
-"""What an artifact validator is, and the helpers the validator modules use to find tools and files."""
+"""What an artifact validator is, and what validator modules share: finding tools and files, running one."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from shipyard.process import Completed, run
 
 
 @dataclass(frozen=True)
@@ -26,33 +27,27 @@ class ArtifactValidator:
         return self.command([])[0]
 
     def run(self, project: Path, files: list[Path]) -> tuple[bool, str]:
-        """Run the check on `files` from the project root; (passed, what the tool printed)."""
+        """Run the check on `files` from the project root; (passed, what the tool printed).
+
+        On failure the output ends with the command, its directory and its exit code.
+        """
         if self.check is not None:
             return self.check(project, files)
-        returncode, output = run_tool(self.command(files), cwd=project)
-        if returncode == NOT_INSTALLED:
+        completed = run_tool(self.command(files), cwd=project)
+        if completed.missing:
             return False, f"{self.executable()} is not installed: {self.install_hint}"
-        return returncode == 0, output
+        if not completed.passed:
+            return False, completed.failure(tail_lines=None)
+        return True, completed.output
 
 
-NOT_INSTALLED = 127
+# Bounded: a hung validator fails its combination instead of holding the matrix.
+TOOL_TIMEOUT_SECONDS = 600
 
 
-def run_tool(command: list[str], cwd: Path | None = None) -> tuple[int, str]:
-    """(exit code, output) of a tool; NOT_INSTALLED when it is missing. Bounded: no hung validator."""
-    try:
-        completed = subprocess.run(
-            command,
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            timeout=600,
-        )
-    except FileNotFoundError:
-        return NOT_INSTALLED, f"{command[0]} is not installed"
-    return completed.returncode, completed.stdout + completed.stderr
+def run_tool(command: list[str], cwd: Path | None = None) -> Completed:
+    """A validator's tool, with stdout and stderr kept apart (validators parse what tools print)."""
+    return run(command, cwd=cwd, timeout=TOOL_TIMEOUT_SECONDS, merge_stderr=False)
 
 
 def tool(name: str) -> str:

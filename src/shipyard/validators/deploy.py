@@ -64,19 +64,24 @@ def validate_manifests(text: str, source: str) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "manifests.yaml"
         path.write_text(yaml.safe_dump_all(standard, sort_keys=False), encoding="utf-8")
-        code, output = run_tool(
-            [tool("kubernetes-validate"), "--strict", "-k", KUBERNETES_VERSION, str(path)]
-        )
+        validation = run_tool([tool("kubernetes-validate"), "--strict", "-k", KUBERNETES_VERSION, str(path)])
         # kubernetes-validate exits 0 on deprecated apiVersions and only warns: those fail here.
         warned = [
-            line for line in output.splitlines() if line.startswith("WARN") or "deprecat" in line.lower()
+            line
+            for line in validation.output.splitlines()
+            if line.startswith("WARN") or "deprecat" in line.lower()
         ]
-        trivy_code, trivy_output = run_tool(_trivy_command(scratch))
-    report = output.replace(str(path), source)
-    if code != 0 or warned:
+        scan = run_tool(_trivy_command(scratch))
+    if not validation.passed:
+        report = validation.failure(tail_lines=None).replace(str(path), source)
         problems.append(f"{source}: kubernetes-validate --strict -k {KUBERNETES_VERSION}:\n{report}")
-    if trivy_code != 0:
-        problems.append(f"{source}: trivy config found HIGH/CRITICAL misconfigurations:\n{trivy_output}")
+    elif warned:
+        report = validation.output.replace(str(path), source)
+        problems.append(f"{source}: kubernetes-validate --strict -k {KUBERNETES_VERSION} warned:\n{report}")
+    if not scan.passed:
+        problems.append(
+            f"{source}: trivy config found HIGH/CRITICAL misconfigurations:\n{scan.failure(tail_lines=None)}"
+        )
     return not problems, "\n".join(problems) or f"{source}: {len(documents)} manifests valid"
 
 
@@ -119,12 +124,12 @@ def check_kustomize(project: Path, files: list[Path]) -> tuple[bool, str]:
     results = []
     for kustomization in files:
         overlay = kustomization.parent
-        code, output = run_tool([tool("kubectl"), "kustomize", str(overlay)])
+        built = run_tool([tool("kubectl"), "kustomize", str(overlay)])
         relative = overlay.relative_to(project)
         results.append(
-            (False, f"{relative}: kubectl kustomize failed:\n{output}")
-            if code
-            else validate_manifests(output, str(relative))
+            (False, f"{relative}: kubectl kustomize failed:\n{built.failure(tail_lines=None)}")
+            if not built.passed
+            else validate_manifests(built.output, str(relative))
         )
     return all(ok for ok, _ in results), "\n".join(output for _, output in results)
 

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from shipyard.validators.base import NOT_INSTALLED, ArtifactValidator, glob, run_tool, tool
+from shipyard.validators.base import ArtifactValidator, glob, run_tool, tool
 
 
 def _node_check(project: Path, files: list[Path]) -> tuple[bool, str]:
@@ -21,10 +21,11 @@ def _node_check(project: Path, files: list[Path]) -> tuple[bool, str]:
             # .mjs: node parses it as an ES module, as k6 does, whatever package.json says.
             module = Path(scratch) / f"{script.stem}.mjs"
             shutil.copyfile(script, module)
-            returncode, output = run_tool([tool("node"), "--check", str(module)], cwd=project)
-            if returncode == NOT_INSTALLED:
+            checked = run_tool([tool("node"), "--check", str(module)], cwd=project)
+            if checked.missing:
                 return False, "node is not installed: apt-get install nodejs"
-            passed = passed and returncode == 0
+            passed = passed and checked.passed
+            output = checked.output if checked.passed else checked.failure(tail_lines=None) + "\n"
             outputs.append(output.replace(str(module), str(script.relative_to(project))))
     return passed, "".join(outputs)
 
@@ -34,11 +35,11 @@ def _caddy_validate(project: Path, files: list[Path]) -> tuple[bool, str]:
     passed = True
     for caddyfile in files:
         command = [tool("caddy"), "validate", "--adapter", "caddyfile", "--config", str(caddyfile)]
-        returncode, output = run_tool(command, cwd=caddyfile.parent)
-        if returncode == NOT_INSTALLED:
+        validated = run_tool(command, cwd=caddyfile.parent)
+        if validated.missing:
             return False, "caddy is not installed: apt-get install caddy"
-        passed = passed and returncode == 0
-        outputs.append(output)
+        passed = passed and validated.passed
+        outputs.append(validated.output if validated.passed else validated.failure(tail_lines=None) + "\n")
     return passed, "".join(outputs)
 
 
