@@ -70,12 +70,17 @@ def main() -> None:
 
         results[name] = {
             "cpu_us_per_request": async_cpu_us(one, CALLS),
-            "client_seen": {case: asyncio.run(client_seen(app, sent)) for case, sent in CASES.items()},
+            "client_seen": {
+                case: asyncio.run(client_seen(app, sent)) for case, sent in CASES.items()
+            },
         }
     ours, theirs = results["ours"]["client_seen"], results["uvicorn"]["client_seen"]
     report(
         "client address from trusted proxies, in-process ASGI",
-        {"results": results, "cases_where_they_differ": [case for case in CASES if ours[case] != theirs[case]]},
+        {
+            "results": results,
+            "cases_where_they_differ": [case for case in CASES if ours[case] != theirs[case]],
+        },
     )
 
 

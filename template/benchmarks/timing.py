@@ -54,11 +54,15 @@ def async_cpu_us(call: Callable[[], Awaitable[object]], calls: int) -> float:
 
 async def ok_endpoint(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """The innermost app: a 200 with a tiny body, so the layer around it is what is measured."""
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+    )
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-def http_scope(headers: list[tuple[bytes, bytes]] | None = None, path: str = "/items") -> dict[str, Any]:
+def http_scope(
+    headers: list[tuple[bytes, bytes]] | None = None, path: str = "/items"
+) -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -75,7 +79,9 @@ def http_scope(headers: list[tuple[bytes, bytes]] | None = None, path: str = "/i
     }
 
 
-def asgi_request(app: Asgi, headers: list[tuple[bytes, bytes]] | None = None) -> Callable[[], Awaitable[None]]:
+def asgi_request(
+    app: Asgi, headers: list[tuple[bytes, bytes]] | None = None
+) -> Callable[[], Awaitable[None]]:
     """One GET through `app`, as an awaitable call for async_cpu_us (a fresh scope each time)."""
 
     async def receive() -> dict[str, Any]:
@@ -106,5 +112,7 @@ def report(benchmark: str, results: dict[str, Any]) -> None:
     """Print the results as one JSON document (what the module docstrings quote)."""
     document = {"benchmark": benchmark, **results}
     if MISSING:
-        document["library_not_installed"] = f"rerun with: uv run {' '.join(MISSING)} python {sys.argv[0]}"
+        document["library_not_installed"] = (
+            f"rerun with: uv run {' '.join(MISSING)} python {sys.argv[0]}"
+        )
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
