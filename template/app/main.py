@@ -32,7 +32,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await lifecycle.startup()
     # What exists now (modules, the app, its pools) lives as long as the process. Freezing it
     # spares the garbage collector from rescanning it on every full collection: those pauses
-    # were most of the p99 latency under load (benchmarks/observability.py).
+    # were most of the p99 latency under load (benchmarks/observability.py of the shipyard
+    # template repository, which renders and loads whole services; not in this repository).
     gc.freeze()
     logger.info("application started", version=app.version, env=app.state.settings.app.env)
     try:

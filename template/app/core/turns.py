@@ -17,7 +17,8 @@ class Turns:
     queues again at the back. Under load some requests waited a second while the median waited
     30 ms. Waiting here first, where asyncio.Semaphore serves waiters in order, means a request
     only asks the pool when a connection is free: p99 latency of a database read at 64
-    concurrent requests fell from about 150 ms to about 80 ms (benchmarks/observability.py).
+    concurrent requests fell from about 150 ms to about 80 ms (benchmarks/observability.py of
+    the shipyard template repository, which renders and loads whole services).
     """
 
     def __init__(self, limit: int, wait_seconds: float) -> None:

@@ -1,4 +1,10 @@
-"""Request id middleware: accept or create X-Request-ID, echo it, and bind it to every log line."""
+"""Request id middleware: accept or create X-Request-ID, echo it, and bind it to every log line.
+
+Our own rather than asgi-correlation-id: benchmarks/request_id.py measured 3.3 CPU us per request
+that brings no id here against 5.1 for the library (3.6 each with the caller's id), and the library
+would still need a validator for the non-UUID ids the service accepts, the structlog binding and
+one more dependency.
+"""
 
 from __future__ import annotations
 

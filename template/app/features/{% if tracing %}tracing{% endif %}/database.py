@@ -1,4 +1,10 @@
-"""Database spans: one client span per statement, child of the request's span."""
+"""Database spans: one client span per statement, child of the request's span.
+
+Our own rather than opentelemetry-instrumentation-sqlalchemy: its 0.66b1 release instruments only
+SQLAlchemy < 2.1, so with the SQLAlchemy 2.1 the service installs it recorded 0 spans per
+statement (benchmarks/tracing_spans.py). Ours recorded 1, for 24.7 CPU us a statement inside a
+recorded request (35.9 against 11.2 uninstrumented, in-memory SQLite) and 5.8 us outside any span.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""HTTP server spans: one per request, continuing the caller's W3C trace context."""
+"""HTTP server spans: one per request, continuing the caller's W3C trace context.
+
+Our own rather than opentelemetry-instrumentation-asgi (which the FastAPI instrumentation wraps):
+benchmarks/tracing_spans.py measured 12.4 CPU us and 1 span per recorded request here, against
+96.1 us and 3 spans (the server span and one per `http.response.*` message) for the library, and
+57.2 us with its send and receive spans turned off.
+"""
 
 from __future__ import annotations
 
