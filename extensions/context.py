@@ -21,6 +21,7 @@ def _load_sibling(name: str) -> ModuleType:
     return module
 
 
+compiled_strings = _load_sibling("compiled_strings")
 feature_data = _load_sibling("feature_data")
 readiness = _load_sibling("readiness")
 
@@ -33,6 +34,7 @@ class ShipyardContext(ContextHook):
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         self._built = []
+        compiled_strings.cache_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
         # While questions are asked the answers are incomplete; the data is only needed to render files.
