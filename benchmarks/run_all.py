@@ -12,6 +12,7 @@ SCRIPTS = (
     "fresh_venv_tests",
     "startup_time",
     "throughput",
+    "servers",
     "cache_rate_limit",
     "observability",
     "feature_cost",

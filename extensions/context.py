@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,6 +21,7 @@ def _load_sibling(name: str) -> ModuleType:
     return module
 
 
+compiled_strings = _load_sibling("compiled_strings")
 feature_data = _load_sibling("feature_data")
 readiness = _load_sibling("readiness")
 
@@ -29,21 +29,27 @@ readiness = _load_sibling("readiness")
 class ShipyardContext(ContextHook):
     """Adds `shipyard` (enabled features, dependencies, env vars, compose services) to every render."""
 
-    _built: dict[str, dict[str, Any]]
+    _built: list[tuple[dict[str, Any], dict[str, Any]]]
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        self._built = {}
+        self._built = []
+        compiled_strings.cache_compiled_strings(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
         # While questions are asked the answers are incomplete; the data is only needed to render files.
         if str(context.get("_copier_phase")) == "prompt":
             return
-        answers = {key: context[key] for key in context if not key.startswith("_") and key != "shipyard"}
-        # Jinja makes a context for every file and path part (hundreds per render): build once per answers.
-        key = json.dumps(answers, sort_keys=True, default=str)
-        if key not in self._built:
-            built = feature_data.build_context(answers, self.environment)
-            built["readiness"] = readiness.build_readiness(answers, self.environment)
-            self._built[key] = built
-        context["shipyard"] = self._built[key]
+        answers = {
+            key: value for key, value in context.items() if not key.startswith("_") and key != "shipyard"
+        }
+        # Jinja makes a context for every file and path part (over a thousand per render): build once
+        # per set of answers (two sets in `copier update`), found by a dict comparison, not serialising.
+        for seen, built in self._built:
+            if seen == answers:
+                context["shipyard"] = built
+                return
+        built = feature_data.build_context(answers, self.environment)
+        built["readiness"] = readiness.build_readiness(answers, self.environment)
+        self._built.append((answers, built))
+        context["shipyard"] = built

@@ -1,5 +1,9 @@
 """Loads feature manifests (extensions/features/*.yml) and merges the ones the answers enable.
 
+The one reader of the manifests: the context hook (extensions/context.py) and the CLI's
+`shipyard features` (src/shipyard/features.py, which loads this file from the template it reads)
+both use `load_manifests` and `is_enabled`, so a manifest means the same thing to both.
+
 A manifest says what one answer adds to the shared files: runtime and dev dependencies, environment
 variables (with description, required flag and a safe example), compose services and volumes, and
 the environment and volume mounts the app container needs in compose, and what the generated tests
@@ -17,6 +21,8 @@ from typing import Any
 import yaml
 
 MANIFEST_DIR = Path(__file__).parent / "features"
+# libyaml's loader when PyYAML has it (the wheels do): the pure-Python one is several times slower.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +30,7 @@ def load_manifests() -> tuple[dict[str, Any], ...]:
     """Every manifest, ordered by its `order` (then file name), so merged output is stable."""
     manifests = []
     for path in sorted(MANIFEST_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         data.setdefault("name", path.stem)
         data.setdefault("order", 50)
         manifests.append(data)
@@ -105,9 +111,15 @@ def _check_compose_services(services: dict[str, Any]) -> None:
         raise ValueError(f"compose services need a healthcheck (the app waits for it): {', '.join(missing)}")
 
 
+@lru_cache(maxsize=512)
+def _template(environment: Any, source: str) -> Any:
+    # Compiled once per process: `copier update` renders the same manifests for two sets of answers.
+    return environment.from_string(source)
+
+
 def _render(value: Any, answers: dict[str, Any], environment: Any) -> Any:
     if isinstance(value, str) and "{" in value and environment is not None:
-        return environment.from_string(value).render(**answers)
+        return _template(environment, value).render(**answers)
     if isinstance(value, dict):
         return {key: _render(item, answers, environment) for key, item in value.items()}
     if isinstance(value, list):

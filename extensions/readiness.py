@@ -8,18 +8,35 @@ result as docs/readiness.json, which its readiness test and `shipyard readiness`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 DATA_FILE = Path(__file__).with_name("readiness.yml")
+# libyaml's loader when PyYAML has it (the wheels do): the pure-Python one is several times slower.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    # Parsed once per process: `copier update` renders the old and the new answers from the same file.
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    return data
+
+
+@lru_cache(maxsize=512)
+def _compiled(environment: Any, expression: str) -> Callable[..., Any]:
+    # The same `when` recurs across items (`auth != 'none'`); compiling it is the costly part.
+    return environment.compile_expression(expression)
 
 
 def _holds(expression: str | None, answers: dict[str, Any], environment: Any) -> bool:
     if expression is None:
         return True
-    return bool(environment.compile_expression(expression)(**answers))
+    return bool(_compiled(environment, expression)(**answers))
 
 
 def _test_ids(tests: list[Any], answers: dict[str, Any], environment: Any) -> list[str]:
@@ -50,7 +67,7 @@ def build_readiness(
     answers: dict[str, Any], environment: Any, path: Path = DATA_FILE
 ) -> list[dict[str, Any]]:
     """Seeds, in order, each with its groups of rows for these answers."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _load(path)
     return [
         {
             "seed": seed["seed"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import yaml
@@ -66,3 +67,46 @@ def test_unknown_format_is_one_line(runner: CliRunner) -> None:
 
     assert result.exit_code == 2
     assert result.stderr.splitlines() == ["error: unknown format 'xml'; choose table or json"]
+
+
+def test_the_template_given_is_read_by_its_own_manifest_reader(
+    runner: CliRunner, template_root: Path, tmp_path: Path
+) -> None:
+    # A template (another release, a fork) whose manifests and matching rule differ from this
+    # checkout's: `features -t` reports what that template's renders would get.
+    other = tmp_path / "other-template"
+    other.mkdir()
+    shutil.copy2(template_root / "copier.yml", other / "copier.yml")
+    shutil.copytree(template_root / "extensions", other / "extensions")
+    (other / "extensions" / "features" / "audit_trail.yml").write_text(
+        "summary: Audit trail of every write\nquestion: metrics\nvalue: sometimes\n", encoding="utf-8"
+    )
+    reader = other / "extensions" / "feature_data.py"
+    reader.write_text(
+        reader.read_text(encoding="utf-8")
+        + "\n\ndef is_enabled(manifest, answers):  # a rule of that template's own\n"
+        + "    return manifest.get('question') in answers and answers[manifest['question']] is True\n",
+        encoding="utf-8",
+    )
+
+    result = runner.invoke(cli.app, ["features", "-f", "json", "-t", str(other)])
+
+    assert result.exit_code == 0, result.output
+    metrics = next(entry for entry in json.loads(result.stdout)["questions"] if entry["name"] == "metrics")
+    assert "Audit trail of every write" in metrics["adds"]["true"]
+    assert "false" not in metrics["adds"]
+    unchanged = runner.invoke(cli.app, ["features", "-f", "json"])
+    assert "Audit trail" not in unchanged.stdout
+
+
+def test_a_template_without_the_manifest_reader_is_one_line(
+    runner: CliRunner, template_root: Path, tmp_path: Path
+) -> None:
+    shutil.copy2(template_root / "copier.yml", tmp_path / "copier.yml")
+
+    result = runner.invoke(cli.app, ["features", "-t", str(tmp_path)])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path} has no extensions/feature_data.py: not a shipyard template"
+    ]

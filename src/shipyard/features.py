@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import yaml
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from shipyard.errors import ShipyardError
 from shipyard.questions import Question
 
-MANIFEST_DIR = Path("extensions") / "features"
+# The template's own reader of its manifests (also what its context hook uses during a render).
+FEATURE_DATA = Path("extensions") / "feature_data.py"
 
 
 @dataclass(frozen=True)
@@ -25,32 +30,44 @@ class Manifest:
     name: str
     summary: str
     question: str | None
-    value: Any
-    has_value: bool
+    data: Mapping[str, Any]
+    is_enabled: Callable[[Mapping[str, Any], Mapping[str, Any]], bool]
 
     def enabled_by(self, question: Question, choice: Any) -> bool:
-        if self.question != question.name:
-            return False
-        if self.has_value:
-            return bool(self.value == choice)
-        # Same rule as extensions/feature_data.py: a value-less manifest follows a truthy answer.
-        return bool(choice) and choice != "none"
+        return self.question == question.name and self.is_enabled(self.data, {question.name: choice})
 
 
 def load_manifests(template_dir: Path) -> list[Manifest]:
-    manifests = []
-    for path in sorted((template_dir / MANIFEST_DIR).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        manifests.append(
-            Manifest(
-                name=str(data.get("name", path.stem)),
-                summary=str(data.get("summary", "")),
-                question=data.get("question"),
-                value=data.get("value"),
-                has_value="value" in data,
-            )
+    """The template's manifests, read and matched to answers by the template's own feature_data.py."""
+    feature_data = load_feature_data(template_dir)
+    return [
+        Manifest(
+            name=str(data["name"]),
+            summary=str(data.get("summary", "")),
+            question=data.get("question"),
+            data=data,
+            is_enabled=feature_data.is_enabled,
         )
-    return manifests
+        for data in feature_data.load_manifests()
+    ]
+
+
+def load_feature_data(template_dir: Path) -> ModuleType:
+    """Import TEMPLATE/extensions/feature_data.py under a name unique to that template directory."""
+    path = (template_dir / FEATURE_DATA).resolve()
+    if not path.is_file():
+        raise ShipyardError(f"{template_dir} has no {FEATURE_DATA}: not a shipyard template")
+    # Two templates (a checkout and a clone of another release) may be read in one process.
+    name = f"shipyard_template_feature_data_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ShipyardError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[name] = module
+    return module
 
 
 def describe(questions: Mapping[str, Question], manifests: list[Manifest]) -> dict[str, Any]:
