@@ -40,12 +40,17 @@ RATE_LIMIT_FILES = [
     "docs/features/rate_limit.md",
 ]
 RATE_LIMIT_REDIS_FILES = [
-    "app/features/rate_limit/redis_storage.py",
+    "app/features/rate_limit/redis_window.py",
     "tests/features/test_rate_limit_redis.py",
 ]
-REDIS_FILES = ["tests/features/redis_support.py", "tests/features/conftest.py"]
+REDIS_FILES = [
+    "app/core/redis_pool.py",
+    "tests/features/redis_support.py",
+    "tests/features/conftest.py",
+    "tests/features/test_redis_pool.py",
+]
 CACHE_VARIABLES = [
-    *("CACHE_TTL_SECONDS", "CACHE_REDIS_CRITICAL", "CACHE_KEY_PREFIX", "CACHE_SENTINEL_HOSTS"),
+    *("CACHE_TTL_SECONDS", "CACHE_REDIS_CRITICAL", "CACHE_KEY_PREFIX"),
     "CACHE_MAX_PENDING_INVALIDATIONS",
 ]
 RATE_LIMIT_VARIABLES = [
@@ -53,6 +58,8 @@ RATE_LIMIT_VARIABLES = [
     *("RATE_LIMIT_TRUSTED_PROXIES", "RATE_LIMIT_FAIL_OPEN"),
 ]
 RATE_LIMIT_REDIS_VARIABLES = ["RATE_LIMIT_REDIS_TIMEOUT_SECONDS"]
+# The one pool's, whichever Redis feature brought it; each once.
+REDIS_VARIABLES = ["REDIS_URL", "REDIS_POOL_SIZE", "REDIS_SOCKET_TIMEOUT_SECONDS", "REDIS_SENTINEL_HOSTS"]
 # A variable line of .env.example: `NAME=default`, or `# NAME=example` left commented out.
 ASSIGNMENT = re.compile(r"^(?:# )?([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
@@ -116,7 +123,8 @@ def test_env_example_lists_the_feature_settings(configuration: str, renders: Ren
     names = ASSIGNMENT.findall((service.project_dir / ".env.example").read_text(encoding="utf-8"))
     rate_limit = answers.get("rate_limit", "none")
 
-    assert names.count("REDIS_URL") == (1 if uses_redis(answers) else 0)
+    for name in REDIS_VARIABLES:
+        assert names.count(name) == (1 if uses_redis(answers) else 0), name
     for name in CACHE_VARIABLES:
         assert (name in names) == (answers.get("cache") == "redis"), name
     for name in RATE_LIMIT_VARIABLES:

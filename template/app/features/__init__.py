@@ -15,5 +15,9 @@ The recipe for a feature `example` (added by the template when its question is a
   settings (e.g. APP_WORKERS).
 - Its tests live in `tests/features/test_example.py`.
 
+- Where it joins another feature (counters for metrics, spans for tracing), the join's code is a
+  module of its own rendered only with both, and `app/features/joins.py` (rendered from the
+  answers) is where the feature asks for it: no module names in strings.
+
 Nothing else names a feature: create_app discovers whatever packages are here.
 """

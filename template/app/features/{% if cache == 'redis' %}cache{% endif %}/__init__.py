@@ -6,22 +6,20 @@ from fastapi import FastAPI
 
 from app.core.breaker import register_breaker
 from app.core.health import register_readiness_check
-from app.features.cache.client import create_client
+from app.core.redis_pool import RedisSettings, shared_redis
+from app.features import joins
 from app.features.cache.redis_cache import RedisReadCache
-from app.features.cache.settings import CacheSettings, RedisUrlSettings
-from app.features.cache.stats import CacheStats, metrics_observer
+from app.features.cache.settings import CacheSettings
+from app.features.cache.stats import CacheStats
 
 INSTALL_ORDER = 40
 
 
 def install(app: FastAPI) -> None:
     settings = CacheSettings()
-    client = create_client(RedisUrlSettings().redis_url, settings)
-    stats = CacheStats()
-    observer = metrics_observer()
-    if observer is not None:
-        stats.observers.append(observer)
-    cache = RedisReadCache(client, settings, stats)
+    stats = CacheStats(observers=joins.cache_observers())
+    budget = RedisSettings().request_budget_seconds
+    cache = RedisReadCache(shared_redis(app), settings, stats, request_timeout=budget)
     register_breaker(app, cache.breaker)
     app.state.read_cache = cache
 
@@ -33,4 +31,4 @@ def install(app: FastAPI) -> None:
         timeout_seconds=settings.health_timeout_seconds,
         critical=settings.redis_critical,
     )
-    app.state.lifecycle.on_shutdown("closing cache connections", cache.aclose)
+    app.state.lifecycle.on_shutdown("stopping the cache's Redis probe", cache.aclose)

@@ -51,7 +51,9 @@ class RedisReadCache(ReadCache):
     after the write; incrementing the global generation makes every value stale in one command.
     """
 
-    def __init__(self, redis: Redis, settings: CacheSettings, stats: CacheStats) -> None:
+    def __init__(
+        self, redis: Redis, settings: CacheSettings, stats: CacheStats, *, request_timeout: float
+    ) -> None:
         self.redis = redis
         self.settings = settings
         self.stats = stats
@@ -70,9 +72,7 @@ class RedisReadCache(ReadCache):
         # A generation counter outlives every value computed under it (see _invalidate).
         self._generation_ttl = 2 * max(settings.ttl_seconds, settings.list_ttl_seconds)
         # All the Redis work of one request (connect, read, store) shares this budget.
-        self.request_timeout = (
-            settings.connect_timeout_seconds + 2 * settings.socket_timeout_seconds
-        )
+        self.request_timeout = request_timeout
 
     def key(self, entity: str, key: str) -> str:
         return f"{self.base}:{entity}:{key}"
@@ -118,8 +118,8 @@ class RedisReadCache(ReadCache):
             raise
 
     async def aclose(self) -> None:
+        # The client is the app's shared one (app.core.redis_pool), which closes it.
         await self.breaker.aclose()
-        await self.redis.aclose()
 
     def _deadline(self) -> float:
         return asyncio.get_running_loop().time() + self.request_timeout
@@ -186,7 +186,8 @@ class RedisReadCache(ReadCache):
         """Run by the breaker's one probing task: Redis answers reads, then the debt is paid."""
         # Pooled connections may lead to the Redis that went away (or to one that closed them
         # while it was loading): start afresh, so the first requests do not trip the breaker again.
-        await self.redis.connection_pool.disconnect()
+        # Idle ones only: the pool is shared, and another feature's command may be running.
+        await self.redis.connection_pool.disconnect(inuse_connections=False)
         async with asyncio.timeout(self.request_timeout):
             # A read, as requests make (a Redis still loading its data refuses it with LOADING).
             await self.redis.get(self.global_key)

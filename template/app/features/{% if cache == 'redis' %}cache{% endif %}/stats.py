@@ -1,13 +1,10 @@
-"""Counts of cache hits, misses and errors, passed on to the metrics feature when it is present."""
+"""Cache hit, miss and error counts, passed on to observers (metrics: see app.features.joins)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-METRICS_MODULE = "app.features.cache.cache_metrics"
 Observer = Callable[[str], None]
 
 
@@ -24,11 +21,3 @@ class CacheStats:
         setattr(self, event, getattr(self, event) + 1)
         for observer in self.observers:
             observer(event)
-
-
-def metrics_observer() -> Observer | None:
-    """The Prometheus counters' observer, when the metrics feature is part of this service."""
-    if importlib.util.find_spec(METRICS_MODULE) is None:
-        return None
-    observer: Observer = importlib.import_module(METRICS_MODULE).observe
-    return observer

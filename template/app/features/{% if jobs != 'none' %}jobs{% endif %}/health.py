@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +16,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from app.features import joins
 from app.features.jobs.broker import ping
 from app.features.jobs.relay import OutboxRelay
-from app.features.jobs.runtime import METRICS_MODULE, JobsRuntime
+from app.features.jobs.runtime import JobsRuntime
 
 PROBE_TIMEOUT_SECONDS = 1.0
 
@@ -64,8 +63,7 @@ class WorkerState:
 def probe_app(state: WorkerState) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
-    if importlib.util.find_spec(METRICS_MODULE) is not None:
-        importlib.import_module(METRICS_MODULE).add_metrics_route(app, state.relay)
+    joins.add_jobs_metrics_route(app, state.relay)
 
     @app.get("/livez")
     async def livez() -> dict[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from taskiq import AsyncBroker
 from taskiq.kicker import AsyncKicker
 
 from app.core.database import Database
+from app.features import joins
 from app.features.jobs.broker import create_broker
 from app.features.jobs.dead_letters import DeadLetters
 from app.features.jobs.middleware import RetryThenDeadLetter
@@ -29,10 +29,6 @@ TASK_MODULES = ("app.features.jobs.events", "app.features.jobs.example_tasks")
 
 _current: JobsRuntime | None = None
 START_TIMEOUT_SECONDS = 5.0
-# Present when the service has metrics: the worker then counts tasks and serves /metrics.
-METRICS_MODULE = "app.features.jobs.jobs_metrics"
-# Present when the service has tracing: tasks and events carry the trace of who sent them.
-TRACING_MODULE = "app.features.jobs.jobs_tracing"
 
 # Labels every enqueued task carries from this process (the tracing feature adds traceparent).
 current_labels: Callable[[], dict[str, Any]] = dict
@@ -42,8 +38,8 @@ class JobsRuntime:
     def __init__(self, settings: JobsSettings, database: Database, *, worker: bool = False) -> None:
         for module in TASK_MODULES:
             importlib.import_module(module)
-        if _present(TRACING_MODULE):
-            importlib.import_module(TRACING_MODULE).propagate_trace_context()
+        # With tracing: tasks and events carry the trace of who sent them.
+        joins.propagate_jobs_trace_context()
         self.settings = settings
         self.database = database
         self.worker = worker
@@ -57,10 +53,9 @@ class JobsRuntime:
         broker = create_broker(self.settings)
         broker.is_worker_process = self.worker
         broker.add_middlewares(RetryThenDeadLetter(self.settings, self.specs, self.dead_letters))
-        if self.worker and _present(METRICS_MODULE):
-            broker.add_middlewares(importlib.import_module(METRICS_MODULE).TaskMetrics())
-        if self.worker and _present(TRACING_MODULE):
-            broker.add_middlewares(importlib.import_module(TRACING_MODULE).TaskTracing())
+        if self.worker:
+            # Task counters (metrics) and spans (tracing), when the service has those features.
+            broker.add_middlewares(*joins.jobs_worker_middlewares())
         for spec in self.specs.values():
             broker.register_task(spec.func, task_name=spec.name)
         return broker
@@ -122,10 +117,6 @@ class JobsRuntime:
             kicker = kicker.with_task_id(task_id)
         sent = await kicker.kiq(*args, **kwargs)
         return str(sent.task_id)
-
-
-def _present(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def set_current(runtime: JobsRuntime | None) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import importlib.util
 import signal
 
 from taskiq.acks import AcknowledgeType
@@ -18,10 +16,11 @@ from taskiq.acks import AcknowledgeType
 from app.core.database import Database
 from app.core.logging import get_logger
 from app.core.settings import Settings
+from app.features import joins
 from app.features.jobs.health import WorkerState, probe_server
 from app.features.jobs.receiver import FinishedTasks, IdempotentReceiver
 from app.features.jobs.relay import OutboxRelay
-from app.features.jobs.runtime import TRACING_MODULE, JobsRuntime, set_current
+from app.features.jobs.runtime import JobsRuntime, set_current
 from app.features.jobs.scheduler import Scheduler
 from app.features.jobs.settings import JobsSettings
 
@@ -61,9 +60,7 @@ async def consume(runtime: JobsRuntime, state: WorkerState, stop: asyncio.Event)
 
 async def run_worker(core: Settings, settings: JobsSettings) -> None:
     database = Database(core.database)
-    flush_spans = None
-    if importlib.util.find_spec(TRACING_MODULE) is not None:
-        flush_spans = importlib.import_module(TRACING_MODULE).start_worker_tracing(core, database)
+    flush_spans = joins.start_jobs_worker_tracing(core, database)
     runtime = JobsRuntime(settings, database, worker=True)
     set_current(runtime)
     relay = OutboxRelay(runtime)

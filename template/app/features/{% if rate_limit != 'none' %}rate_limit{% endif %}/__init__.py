@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import importlib
-import importlib.util
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI
-from limits.aio.storage import MemoryStorage
 
 from app.core.health import register_readiness_check
 from app.core.logging import get_logger
@@ -17,42 +10,16 @@ from app.core.middleware import add_feature_middleware
 from app.core.middleware.client_address import trust_proxies
 from app.core.openapi_contract import SharedResponse, document_response
 from app.core.settings import parse_networks
-from app.features.rate_limit.limiter import Limiter, LimitsWindow, Window
+from app.features import joins
+from app.features.rate_limit.limiter import Limiter
 from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
-from app.features.rate_limit.settings import RateLimitSettings, Strategy
-from app.features.rate_limit.stats import RateLimitStats, metrics_observer
+from app.features.rate_limit.settings import RateLimitSettings
+from app.features.rate_limit.stats import RateLimitStats
+from app.features.rate_limit.store import create_window
 
 INSTALL_ORDER = 30
 logger = get_logger("app.rate_limit")
-REDIS_STORAGE_MODULE = "app.features.rate_limit.redis_storage"
 DEFAULT_PROBE_TIMEOUT_SECONDS = 1.0
-
-
-Close = Callable[[], Awaitable[None]]
-Probe = Callable[[], Awaitable[None]]
-
-
-def create_window(strategy: Strategy) -> tuple[Window, float | None, Close, Probe | None]:
-    """Redis when this service was generated with rate_limit=redis, else per-process memory.
-
-    Returns the window counter, how long one check may wait for it, how to release it, and how
-    to check that it answers (None: a memory store cannot fail).
-    """
-    if importlib.util.find_spec(REDIS_STORAGE_MODULE) is not None:
-        module = importlib.import_module(REDIS_STORAGE_MODULE)
-        window, timeout, close, probe = module.create_window(strategy)
-        return window, timeout, close, probe
-    memory = MemoryStorage()
-
-    async def stop_expiry() -> None:
-        # The memory store expires counters in a background task; stop it with the event loop.
-        timer = memory.timer
-        if timer is not None and not timer.done():
-            timer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await timer
-
-    return LimitsWindow(memory, strategy), None, stop_expiry, None
 
 
 def install(app: FastAPI) -> None:
@@ -66,11 +33,9 @@ def install(app: FastAPI) -> None:
             trusted_proxies=settings.trusted_proxies,
         )
         trust_proxies(app, parse_networks(settings.trusted_proxies))
-    window, timeout, close, probe = create_window(settings.strategy)
-    stats = RateLimitStats()
-    observer = metrics_observer()
-    if observer is not None:
-        stats.observers.append(observer)
+    # store.py is the memory or the Redis store, whichever this service was generated with.
+    window, timeout, close, probe = create_window(app, settings.strategy)
+    stats = RateLimitStats(observers=joins.rate_limit_observers())
     limiter = Limiter(window, timeout)
     app.state.rate_limiter = limiter
     app.state.rate_limit_stats = stats
@@ -87,7 +52,8 @@ def install(app: FastAPI) -> None:
             timeout_seconds=timeout or DEFAULT_PROBE_TIMEOUT_SECONDS,
             critical=not settings.fail_open,
         )
-    app.state.lifecycle.on_shutdown("closing the rate-limit store", close)
+    if close is not None:
+        app.state.lifecycle.on_shutdown("closing the rate-limit store", close)
     document_response(app, TOO_MANY_REQUESTS)
 
 

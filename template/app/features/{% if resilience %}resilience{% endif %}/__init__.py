@@ -7,13 +7,14 @@ from fastapi import FastAPI
 from app.core.breaker import CircuitBreaker, register_breaker
 from app.core.middleware import add_feature_middleware
 from app.core.openapi_contract import document_response
+from app.features import joins
 from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
 from app.features.resilience.idempotency_install import install_idempotency
 from app.features.resilience.overload import Admission, OverloadMiddleware
 from app.features.resilience.reset_guard import OPS_STATE
 from app.features.resilience.settings import ResilienceSettings
-from app.features.resilience.stats import ResilienceStats, attach_metrics
+from app.features.resilience.stats import ResilienceStats
 from app.features.resilience.upstreams import install_upstreams
 
 # Before the cache, so the Redis breaker it registers is watched (metrics) too.
@@ -23,7 +24,7 @@ INSTALL_ORDER = 15
 def install(app: FastAPI) -> None:
     settings = ResilienceSettings()
     stats = ResilienceStats()
-    attach_metrics(stats)
+    joins.attach_resilience_metrics(stats)
     app.state.resilience_stats = stats
     setattr(app.state, OPS_STATE, settings.ops_token.get_secret_value())
     # Breakers registered later (the cache's) are watched too.

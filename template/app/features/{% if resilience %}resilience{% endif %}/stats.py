@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.core.breaker import CircuitBreaker, State
-
-METRICS_MODULE = "app.features.resilience.resilience_metrics"
 
 
 @dataclass
@@ -61,15 +57,3 @@ class ResilienceStats:
         breaker.listeners.append(self.transition)
         for observer in self.on_transition:
             observer(breaker, breaker.state, breaker.state)
-
-
-def attach_metrics(stats: ResilienceStats) -> None:
-    """Mirror `stats` into Prometheus when this service has the metrics feature."""
-    if importlib.util.find_spec(METRICS_MODULE) is None:
-        return
-    module = importlib.import_module(METRICS_MODULE)
-    stats.on_shed.append(module.observe_shed)
-    stats.on_transition.append(module.observe_transition)
-    stats.on_upstream_call.append(module.observe_upstream_call)
-    stats.on_upstream_retry.append(module.observe_upstream_retry)
-    stats.on_retry_budget_exhausted.append(module.observe_retry_budget_exhausted)
