@@ -31,4 +31,4 @@ def install(app: FastAPI) -> None:
         timeout_seconds=settings.health_timeout_seconds,
         critical=settings.redis_critical,
     )
-    app.state.lifecycle.on_shutdown("stopping the cache's Redis probe", cache.aclose)
+    app.state.lifecycle.on_shutdown("closing cache connections", cache.aclose)
