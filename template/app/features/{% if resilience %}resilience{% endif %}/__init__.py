@@ -33,11 +33,12 @@ def install(app: FastAPI) -> None:
     database.breaker = register_breaker(app, CircuitBreaker("database", settings.breaker_policy))
     install_upstreams(app, stats)
 
-    # Shedding runs first, so a shed request costs no deadline timer and no route work.
+    # Shedding is the outermost layer (add_middleware puts it outside everything added so far,
+    # tracing's included, and no later feature adds to the outside): a shed request costs no
+    # span, log line or route work, so under overload the CPU goes to the admitted ones.
     admission = Admission(settings.max_in_flight, settings.max_queued, settings.max_queue_seconds)
     app.state.admission = admission
-    add_feature_middleware(
-        app,
+    app.add_middleware(
         OverloadMiddleware,
         admission=admission,
         retry_after=settings.shed_retry_after_seconds,

@@ -39,8 +39,9 @@ def install(app: FastAPI) -> None:
         )
     tracer = provider.get_tracer(TRACER_NAME)
     _turn_off_native_tracing(app)
-    # Outermost (app.add_middleware, not add_feature_middleware): the span then covers the whole
-    # request, and the access log and error lines written by the core stack carry its ids.
+    # Outside the core stack (app.add_middleware, not add_feature_middleware): the span then
+    # covers the whole request, and the access log and error lines carry its ids. Only load
+    # shedding, when on, sits further out (a shed request gets no span).
     app.add_middleware(TracingMiddleware, tracer=tracer, skip_paths=UNTRACED_PATHS)
     instrument_engine(app.state.database.engine.sync_engine, tracer)
     add_log_processor(add_trace_ids)
