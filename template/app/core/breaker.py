@@ -1,14 +1,14 @@
 """The service's one circuit breaker: closed, open, half-open, with a rolling window of failures.
 
-Used by the database guard (resilience feature) and by the Redis read cache. Our own small
-class rather than pybreaker or purgatory: pybreaker opens after N *consecutive* failures (one
-success in between resets the count), so a dependency failing every other call never trips it,
-and the seed asks for "5 failures in 10 s"; purgatory counts consecutive failures too and brings
-its own storage layer (from its documentation; only pybreaker is measured). In
-benchmarks/breaker.py, with a dependency failing every other call, this breaker (5 failures in
-10 s) opened after 9 calls and pybreaker (fail_max=5) not once in 1000; a guarded successful call
-cost 0.1 CPU us here and 0.9 with pybreaker. The rule here is ~60 lines with no I/O and no
-locks (one event loop), and a pluggable clock makes it testable without sleeping.
+Used by the database guard (resilience feature), the Redis read cache and the Redis rate limiter.
+Our own small class rather than pybreaker or purgatory: pybreaker opens after N *consecutive*
+failures (one success in between resets the count), so a dependency failing every other call never
+trips it, and the seed asks for "5 failures in 10 s"; purgatory counts consecutive failures too and
+brings its own storage layer (from its documentation; only pybreaker is measured). In
+benchmarks/breaker.py, with a dependency failing every other call, this breaker (5 failures in 10
+s) opened after 9 calls and pybreaker (fail_max=5) not once in 1000; a guarded successful call cost
+0.1 CPU us here and 0.9 with pybreaker. The rule here is ~60 lines with no I/O and no locks (one
+event loop), and a pluggable clock makes it testable without sleeping.
 """
 
 from __future__ import annotations

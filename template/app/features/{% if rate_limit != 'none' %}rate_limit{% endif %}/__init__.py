@@ -15,7 +15,7 @@ from app.features.rate_limit.limiter import Limiter
 from app.features.rate_limit.middleware import EXEMPT_PATHS, RateLimitMiddleware
 from app.features.rate_limit.settings import RateLimitSettings
 from app.features.rate_limit.stats import RateLimitStats
-from app.features.rate_limit.store import create_window
+from app.features.rate_limit.store import create_store
 
 INSTALL_ORDER = 30
 logger = get_logger("app.rate_limit")
@@ -34,9 +34,10 @@ def install(app: FastAPI) -> None:
         )
         trust_proxies(app, parse_networks(settings.trusted_proxies))
     # store.py is the memory or the Redis store, whichever this service was generated with.
-    window, timeout, close, probe = create_window(app, settings.strategy)
+    store = create_store(app, settings.strategy)
+    timeout, close, probe = store.timeout, store.close, store.probe
     stats = RateLimitStats(observers=joins.rate_limit_observers())
-    limiter = Limiter(window, timeout)
+    limiter = Limiter(store.window, timeout, store.breaker)
     app.state.rate_limiter = limiter
     app.state.rate_limit_stats = stats
     add_feature_middleware(

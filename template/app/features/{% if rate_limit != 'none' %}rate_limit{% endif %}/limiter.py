@@ -18,6 +18,7 @@ from limits.aio.strategies import (
 )
 from limits.errors import StorageError
 
+from app.core.breaker import CircuitBreaker
 from app.features.rate_limit.settings import Strategy
 
 STRATEGIES: dict[Strategy, type[RateLimiter]] = {
@@ -74,16 +75,33 @@ class LimitsWindow:
 
 
 class Limiter:
-    def __init__(self, window: Window, timeout: float | None) -> None:
+    """Checks hits against the store, behind the store's breaker when it has one (Redis).
+
+    With the breaker open a check fails at once, without touching the store, and the fail-open
+    or fail-closed policy answers; a frozen Redis then costs the first few checks their timeout
+    instead of every check.
+    """
+
+    def __init__(
+        self, window: Window, timeout: float | None, breaker: CircuitBreaker | None = None
+    ) -> None:
         self.window = window
         self.timeout = timeout
+        self.breaker = breaker
 
     async def hit(self, limit: RateLimitItem, *identifiers: str) -> Decision:
         """Count one request against `limit`; LimiterUnavailable if the store fails."""
+        breaker = self.breaker
+        if breaker is not None and not breaker.allow():
+            raise LimiterUnavailable(breaker.describe())
         try:
             async with asyncio.timeout(self.timeout):
                 state = await self.window.hit(limit, *identifiers)
         except (StorageError, OSError, TimeoutError) as error:
+            if breaker is not None:
+                breaker.failure(error)
             raise LimiterUnavailable(repr(error)) from error
+        if breaker is not None:
+            breaker.success()
         reset_after = max(1, math.ceil(state.frees_in_seconds))
         return Decision(state.allowed, limit.amount, max(0, state.remaining), reset_after)

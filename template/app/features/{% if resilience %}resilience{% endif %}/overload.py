@@ -79,7 +79,7 @@ class Admission:
 
 
 class ShedLog:
-    """One warning line per interval while requests are shed, with how many, instead of a line each."""
+    """While requests are shed, one warning line per interval saying how many (not one each)."""
 
     def __init__(self, interval: float = SHED_LOG_INTERVAL_SECONDS) -> None:
         self.interval = interval
@@ -118,7 +118,11 @@ def shed_response_messages(retry_after: int) -> tuple[Message, Message]:
         (b"cache-control", b"no-store"),
         (b"x-content-type-options", b"nosniff"),
     ]
-    start: Message = {"type": "http.response.start", "status": SERVICE_UNAVAILABLE, "headers": headers}
+    start: Message = {
+        "type": "http.response.start",
+        "status": SERVICE_UNAVAILABLE,
+        "headers": headers,
+    }
     return start, {"type": "http.response.body", "body": body}
 
 

@@ -24,8 +24,10 @@ class ResilienceSettings(ServiceSettings):
     breaker_open_seconds: PositiveFloat = 30
     breaker_half_open_trials: PositiveInt = 1
     request_deadline_seconds: PositiveFloat = 30
-    max_in_flight: PositiveInt = 100
-    max_queued: Annotated[int, Field(ge=0)] = 100
+    # Twice the default database pool (20): beyond that, admitted requests only wait for a
+    # connection, and their latency grows with no gain in throughput (docs/features/resilience.md).
+    max_in_flight: PositiveInt = 40
+    max_queued: Annotated[int, Field(ge=0)] = 40
     max_queue_seconds: Annotated[float, Field(ge=0)] = 0.5
     shed_retry_after_seconds: PositiveInt = 1
     # Without an auth feature, the manual breaker reset needs this bearer token (empty: refused).
