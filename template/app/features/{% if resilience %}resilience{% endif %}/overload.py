@@ -88,6 +88,8 @@ class ShedLog:
         self._last_line = float("-inf")
 
     def shed(self) -> None:
+        if not self.unlogged:
+            self._since = time.monotonic()  # over_seconds counts from the first unlogged shed
         self.unlogged += 1
         self.flush_if_due()
 
@@ -103,7 +105,7 @@ class ShedLog:
                 over_seconds=round(now - self._since, 1),
             )
         self.unlogged = 0
-        self._since = self._last_line = now
+        self._last_line = now
 
 
 def shed_response_messages(retry_after: int) -> tuple[Message, Message]:
