@@ -99,23 +99,8 @@ def run_matrix(
             on_finish(result)
         return result
 
-    # The longest first, so that with several jobs no long scenario starts last and runs alone
-    # while the other jobs sit idle (CI's all-on update takes about 4 times an average one).
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            index: pool.submit(one, combinations[index])
-            for index in sorted(
-                range(len(combinations)), key=lambda i: expected_cost(combinations[i]), reverse=True
-            )
-        }
-        return [futures[index].result() for index in range(len(combinations))]
-
-
-def expected_cost(combination: Combination) -> tuple[bool, bool, int]:
-    """A rough rank of how long a combination takes: the full suite (fault tests) runs longest,
-    an update renders twice, and each feature turned on adds tests."""
-    features_on = sum(1 for value in combination.answers.values() if value not in (False, "none", None))
-    return (combination.fault_tests, combination.update_from is not None, features_on)
+        return list(pool.map(one, combinations))
 
 
 def run_combination(combination: Combination, settings: MatrixSettings) -> CombinationResult:
