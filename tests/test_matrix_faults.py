@@ -21,7 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def ci_scenarios(specs: dict[str, Any]) -> tuple[list[Combination], list[Axis]]:
-    """What .ci/run runs: pairwise updates plus toggles, with the fault rule applied."""
+    """What `shipyard matrix --toggles` runs (.ci/run: the same without the toggles), with the
+    fault rule applied."""
     planned = plan("pairwise", specs)
     combinations = scenarios.updates(planned, "v0") + scenarios.toggles(planned, refusal_checker(specs))
     return assign_fault_tests(combinations, planned.axes), planned.axes
