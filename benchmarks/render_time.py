@@ -7,8 +7,9 @@ work slows all of them alike; the ratio to the one-file template is the figure t
 Measured as users run it, whole command including process start: from a wheel installed in its own
 venv (the bundled template, no git), and from this checkout (copier clones the git checkout to record
 the template commit). Bytecode writing is left on (as on a user's machine); one untimed round warms it.
-With --before DIR (a checkout of an earlier revision), that template is rendered by this checkout's
-CLI in the same rounds, for a before/after measured side by side.
+With --before DIR (a checkout of an earlier revision), that checkout's wheel (its CLI and its
+template) is built and installed too and rendered in the same rounds, for a before/after measured
+side by side.
 Usage: python benchmarks/render_time.py [--runs 5] [--before DIR]
 """
 
@@ -46,11 +47,12 @@ def one_file_template(scratch: Path) -> Path:
     return template
 
 
-def installed_wheel(scratch: Path) -> Path:
-    """Build shipyard's wheel and install it into a fresh venv; returns that venv's `shipyard`."""
-    run([str(BIN / "uv"), "build", "--wheel", "--quiet", "--out-dir", str(scratch / "dist"), str(REPO_ROOT)])
-    wheel = next((scratch / "dist").glob("shipyard-*.whl"))
-    venv = scratch / "wheel-venv"
+def installed_wheel(scratch: Path, checkout: Path = REPO_ROOT, name: str = "wheel") -> Path:
+    """Build a checkout's wheel and install it into a fresh venv; returns that venv's `shipyard`."""
+    dist = scratch / f"{name}-dist"
+    run([str(BIN / "uv"), "build", "--wheel", "--quiet", "--out-dir", str(dist), str(checkout)])
+    wheel = next(dist.glob("shipyard-*.whl"))
+    venv = scratch / f"{name}-venv"
     run([str(BIN / "uv"), "venv", "--quiet", str(venv)])
     run([str(BIN / "uv"), "pip", "install", "--quiet", "--python", str(venv / "bin/python"), str(wheel)])
     return venv / "bin" / "shipyard"
@@ -62,13 +64,12 @@ def commands(scratch: Path, before: Path | None) -> dict[str, Callable[[Path], l
     every_feature = ["--preset", "production", "--defaults", "--quiet"]
     earlier: dict[str, Callable[[Path], list[str]]] = {}
     if before is not None:
-        earlier["checkout_before"] = lambda dest: [
-            str(BIN / "shipyard"),
+        before_shipyard = installed_wheel(scratch, before, "before")
+        earlier["installed_wheel_before"] = lambda dest: [
+            str(before_shipyard),
             "new",
             str(dest),
             *every_feature,
-            "--template",
-            str(before),
         ]
     return {
         "one_file_copier_template": lambda dest: [
