@@ -12,6 +12,9 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
+from tests.conftest import COLLECTED_TEST_IDS
 from tests.support.database import PROJECT_ROOT
 
 READINESS = PROJECT_ROOT / "docs" / "readiness.json"
@@ -24,8 +27,19 @@ def rows() -> list[dict[str, Any]]:
     return [item for seed in seeds for group in seed["groups"] for item in group["items"]]
 
 
-def collected_test_ids() -> set[str]:
-    """Node ids pytest collects in this project, parameters stripped (test[x] -> test)."""
+def collected_test_ids(config: pytest.Config) -> set[str]:
+    """Node ids pytest collects in this project, parameters stripped (test[x] -> test).
+
+    A run of the whole suite already collected them all (tests/conftest.py keeps them); any other
+    run (one file, --ignore...) collects the suite again in a subprocess, about 5 s.
+    """
+    node_ids = config.stash.get(COLLECTED_TEST_IDS, None)
+    if node_ids is None:
+        node_ids = frozenset(_collect_in_a_subprocess())
+    return {node_id.split("[", 1)[0] for node_id in node_ids}
+
+
+def _collect_in_a_subprocess() -> list[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     result = subprocess.run(
         [
@@ -46,11 +60,11 @@ def collected_test_ids() -> set[str]:
         check=False,
     )
     assert result.returncode == 0, f"collection failed:\n{result.stdout[-3000:]}{result.stderr}"
-    return {line.split("[", 1)[0] for line in result.stdout.splitlines() if "::" in line}
+    return [line for line in result.stdout.splitlines() if "::" in line]
 
 
-def test_every_test_claimed_as_proof_is_collected() -> None:
-    collected = collected_test_ids()
+def test_every_test_claimed_as_proof_is_collected(pytestconfig: pytest.Config) -> None:
+    collected = collected_test_ids(pytestconfig)
     missing = [
         f"{item['id']} {item['text']}: {test}"
         for item in rows()
