@@ -43,10 +43,13 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
     return result.stdout
 
 
-def render(dest: Path, *data: str) -> None:
-    """Render the template with default answers (plus KEY=VALUE overrides) through the real CLI."""
+def render(dest: Path, *data: str, template: Path | None = None) -> None:
+    """Render the template (this checkout's, or `template`) with default answers plus KEY=VALUE
+    overrides, through the real CLI."""
     shutil.rmtree(dest, ignore_errors=True)
     args = [str(BIN / "shipyard"), "new", str(dest), "--defaults"]
+    if template is not None:
+        args += ["--template", str(template)]
     for item in data:
         args += ["--data", item]
     run(args)
