@@ -25,8 +25,18 @@ from app.features.resilience.idempotency_store import (
 logger = get_logger("app.resilience")
 _HEADER_NAME = HEADER.lower().encode("latin-1")
 # Headers a replay repeats; the rest (request id, date, security headers) belong to each answer.
+# A stored 401 or 405 must keep the header its status requires (RFC 9110: WWW-Authenticate, Allow).
 REPLAYED_HEADERS = frozenset(
-    {"content-type", "content-language", "location", "content-location", "etag", "last-modified"}
+    {
+        "content-type",
+        "content-language",
+        "location",
+        "content-location",
+        "etag",
+        "last-modified",
+        "www-authenticate",
+        "allow",
+    }
 )
 # Answers that say "not now" rather than anything about the request: a retry must run again.
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
