@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shipyard.verify import Step, run_verification, step_environment, verification_steps
+from shipyard.verify import Step, run_step, run_verification, step_environment, verification_steps
 
 
 def test_steps_follow_the_contract_order() -> None:
@@ -35,6 +35,19 @@ def test_environment_never_downloads_python_and_drops_foreign_settings(
     assert "PYTEST_XDIST_WORKER" not in environment
     assert "DATABASE_URL" not in environment
     assert environment["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_steps_cache_bytecode_even_where_the_caller_turned_it_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Otherwise every process the generated suite starts compiles its libraries again (verify.py).
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    (tmp_path / "module_of_the_project.py").write_text("VALUE = 1\n", encoding="utf-8")
+
+    result = run_step(python_step("import", "import module_of_the_project"), tmp_path, step_environment())
+
+    assert result.passed, result.output
+    assert list((tmp_path / "__pycache__").glob("module_of_the_project.*.pyc"))
 
 
 def python_step(name: str, code: str) -> Step:
