@@ -74,10 +74,8 @@ def step_environment(overrides: Mapping[str, str | None] | None = None) -> dict[
         # outer pytest (xdist worker ids, addopts) must not leak into the generated project's run.
         if key not in UNINHERITED and not key.startswith("PYTEST_")
     }
-    # Use an installed Python rather than fetching one; copy from the shared cache so a cache on
-    # another filesystem does not warn about hard links on every install.
+    # Use an installed Python rather than fetching one.
     environment.setdefault("UV_PYTHON_DOWNLOADS", "never")
-    environment.setdefault("UV_LINK_MODE", "copy")
     environment.setdefault("NO_COLOR", "1")
     for key, value in (overrides or {}).items():
         if value is None:
@@ -90,8 +88,33 @@ def step_environment(overrides: Mapping[str, str | None] | None = None) -> dict[
 def run_step(
     step: Step, project: Path, environment: Mapping[str, str], timeout: float | None = None
 ) -> StepResult:
+    if "UV_LINK_MODE" not in environment and not _same_filesystem(project, _uv_cache_dir(environment)):
+        # uv links packages from its cache by default; across filesystems it falls back to copying
+        # with a warning on every install, so ask for the copy. On one filesystem its links made an
+        # all-on `uv sync` take 0.9-1.2 s instead of 3.4-4.4 s copying.
+        environment = {**environment, "UV_LINK_MODE": "copy"}
     completed = run(step.command, cwd=project, env=environment, timeout=timeout)
     return StepResult(step, completed.returncode, completed.seconds, completed.output, completed.summary())
+
+
+def _uv_cache_dir(environment: Mapping[str, str]) -> Path:
+    if environment.get("UV_CACHE_DIR"):
+        return Path(environment["UV_CACHE_DIR"])
+    if os.name == "nt":
+        return Path(environment.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "uv" / "cache"
+    return Path(environment.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv"
+
+
+def _same_filesystem(first: Path, second: Path) -> bool:
+    """Whether both paths (or, for one not created yet, its nearest existing parent) share a device."""
+
+    def device(path: Path) -> int:
+        for candidate in (path, *path.absolute().parents):
+            if candidate.exists():
+                return candidate.stat().st_dev
+        return -1
+
+    return device(first) == device(second)
 
 
 def run_verification(
