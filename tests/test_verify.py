@@ -61,7 +61,7 @@ def test_steps_cache_bytecode_even_where_the_caller_turned_it_off(
 def test_uv_links_from_its_cache_unless_the_cache_is_on_another_filesystem(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_on: str, link_mode: str | None
 ) -> None:
-    # Linking made an all-on `uv sync` 3 s faster; across filesystems uv would warn on every install.
+    # Linking made a default render's `uv sync` 3 s faster; across filesystems uv would warn on every install.
     cache = tmp_path / "uv-cache" if cache_on == "the same filesystem" else Path(cache_on) / "no-uv-cache"
     monkeypatch.setenv("UV_CACHE_DIR", str(cache))
     monkeypatch.delenv("UV_LINK_MODE", raising=False)

@@ -91,7 +91,7 @@ def run_step(
     if "UV_LINK_MODE" not in environment and not _same_filesystem(project, _uv_cache_dir(environment)):
         # uv links packages from its cache by default; across filesystems it falls back to copying
         # with a warning on every install, so ask for the copy. On one filesystem its links made an
-        # all-on `uv sync` take 0.9-1.2 s instead of 3.4-4.4 s copying.
+        # `uv sync` of a default render (with jobs on RabbitMQ) take 0.9-1.2 s instead of 3.4-4.4 s copying.
         environment = {**environment, "UV_LINK_MODE": "copy"}
     completed = run(step.command, cwd=project, env=environment, timeout=timeout)
     return StepResult(step, completed.returncode, completed.seconds, completed.output, completed.summary())
