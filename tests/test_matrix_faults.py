@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from shipyard.cli import app
 from shipyard.matrix import scenarios
-from shipyard.matrix.faults import assign_fault_tests
+from shipyard.matrix.faults import _cheapest_cover, assign_fault_tests
 from shipyard.matrix.plan import Axis, extremes, plan, refusal_checker
 from shipyard.matrix.run import WITHOUT_FAULT_TESTS, Combination
 from shipyard.questions import question_specs
@@ -105,3 +105,15 @@ def test_the_generated_suite_marks_its_process_tests_as_fault() -> None:
         and "@pytest.mark.fault" not in path.read_text(encoding="utf-8")
     ]
     assert unmarked == []
+
+
+def test_a_cover_needing_more_rows_than_the_exhaustive_search_still_holds_every_value() -> None:
+    # Five values, each in a row of its own (plus a decoy holding none): past the exhaustive
+    # search's four rows, so the greedy pick must still cover them all, and skip the decoy.
+    values = [("axis", f"str:{letter}") for letter in "abcde"]
+    candidates = {index: {value} for index, value in enumerate(values)} | {9: {("axis", "str:z")}}
+    costs = dict.fromkeys(candidates, 1)
+
+    chosen = _cheapest_cover(set(values), candidates, costs)
+
+    assert chosen == {0, 1, 2, 3, 4}
