@@ -58,6 +58,13 @@ def matrix(
     keep_projects: Annotated[
         bool, typer.Option("--keep-projects", help="Keep passing projects too (failing ones are kept).")
     ] = False,
+    checks_in_order: Annotated[
+        bool,
+        typer.Option(
+            "--checks-in-order",
+            help="Run each combination's checks one after another even when cores are spare.",
+        ),
+    ] = False,
     template: Annotated[
         str | None, typer.Option("--template", "-t", metavar="PATH", help="Template checkout to prove.")
     ] = None,
@@ -103,6 +110,7 @@ def matrix(
                 template_dir=source.local_dir,
                 workdir=directory.resolve(),
                 keep_projects=keep_projects,
+                checks_side_by_side=False if checks_in_order else None,
             )
             results = _run_with_progress(combinations, settings, jobs, console)
     console.print(report.summary_table(results))
