@@ -121,3 +121,39 @@ def test_update_that_collides_with_the_users_edit_is_reported(
     assert [step["name"] for step in failed] == ["render+update"]
     log = Path(entry["failure_logs"]["render+update"]).read_text(encoding="utf-8")
     assert "app/items/schemas.py: leftover conflict markers" in log
+
+
+@pytest.mark.slow
+def test_a_toggle_switches_the_feature_back_off_and_checks_the_project_again(
+    runner: CliRunner, template_repo: tuple[Path, str], tmp_path: Path
+) -> None:
+    repo, _ = template_repo
+    workdir = tmp_path / "run"
+    result = runner.invoke(
+        app,
+        [
+            "matrix",
+            "--template",
+            str(repo),
+            "--toggles",
+            "--only",
+            "toggle:metrics",
+            "--workdir",
+            str(workdir),
+            "--keep-projects",
+        ],
+    )
+
+    entry = json.loads((workdir / "report.json").read_text(encoding="utf-8"))["combinations"][0]
+    steps = {step["name"]: step["status"] for step in entry["steps"]}
+    assert result.exit_code == 0, result.stdout
+    assert steps["render+update"] == steps["pytest"] == "passed"
+    assert (
+        steps["switch off"] == steps["off: uv sync"] == steps["off: mypy"] == steps["off: pytest"] == "passed"
+    )
+    project = workdir / "toggle_metrics" / "project"
+    assert not (project / "app" / "features" / "metrics" / "__init__.py").exists()
+    assert "metrics: false" in (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert "prometheus-client" not in (project / "uv.lock").read_text(encoding="utf-8")
+    # The team's edits made before the feature came and went are still there.
+    assert "TEAM_PAGE_LIMIT = 50" in (project / "app" / "items" / "schemas.py").read_text(encoding="utf-8")

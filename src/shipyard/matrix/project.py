@@ -21,7 +21,16 @@ from shipyard import team_edits
 from shipyard.process import run
 
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
-IGNORED_PARTS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+IGNORED_PARTS = {
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",  # the generated suite's property tests
+    ".schemathesis",  # its schema fuzz, when it finds a failure to replay
+}
 # Files the checks write into a project (not the template's): left out when comparing with a render.
 CHECK_OUTPUTS = {"uv.lock", ".coverage"}
 

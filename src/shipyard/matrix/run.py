@@ -21,7 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,25 +132,48 @@ def run_combination(combination: Combination, settings: MatrixSettings) -> Combi
     )
     if produced:
         _timed(result, "jinja markers", lambda: _jinja_markers(project, settings.template_dir))
-        _verify(combination, settings, project, result)
+        result.steps += _verify(combination.answers, combination.fault_tests, settings, project)
+        if combination.toggle_back and combination.start_answers is not None and result.passed:
+            _switch_back(combination, combination.start_answers, settings, project, result)
     if result.passed and not settings.keep_projects:
         shutil.rmtree(project, ignore_errors=True)
     return result
 
 
-def _verify(
-    combination: Combination, settings: MatrixSettings, project: Path, result: CombinationResult
+def _switch_back(
+    combination: Combination,
+    start_answers: dict[str, Any],
+    settings: MatrixSettings,
+    project: Path,
+    result: CombinationResult,
 ) -> None:
+    """A toggle's second half: the feature off again on the same project (copier update back to the
+    start answers, compared with a fresh render plus the edits), then every check once more, its
+    steps named "off: <step>" in the report. `uv sync` then also proves the feature's packages go."""
+    switched = _timed(
+        result,
+        "switch off",
+        lambda: _update_and_compare(settings, project, start_answers, commit_first=True),
+    )
+    if switched:
+        checks = _verify(start_answers, combination.fault_tests, settings, project)
+        result.steps += [replace(step, name=f"off: {step.name}") for step in checks]
+
+
+def _verify(
+    answers: dict[str, Any], fault_tests: bool, settings: MatrixSettings, project: Path
+) -> list[StepOutcome]:
     """`uv sync`, then the other checks and the validators, in order or side by side."""
+    steps: list[StepOutcome] = []
     try:
         with (
-            _services(combination.answers, settings) as overrides,
-            _mypy_cache(combination.answers, settings) as mypy_cache,
+            _services(answers, settings) as overrides,
+            _mypy_cache(answers, settings) as mypy_cache,
         ):
             environment = step_environment({**overrides, "MYPY_CACHE_DIR": mypy_cache})
-            pytest_args = () if combination.fault_tests else WITHOUT_FAULT_TESTS
+            pytest_args = () if fault_tests else WITHOUT_FAULT_TESTS
             sync, *checks = verification_steps(pytest_args)
-            result.steps.append(_check(sync, project, environment))
+            steps.append(_check(sync, project, environment))
             tasks: list[tuple[str, Callable[[], StepOutcome]]] = [
                 *((step.name, functools.partial(_check, step, project, environment)) for step in checks),
                 *(
@@ -158,11 +181,12 @@ def _verify(
                     for validator, files in applicable(project)
                 ),
             ]
-            result.steps.extend(_run_tasks(tasks, bool(settings.checks_side_by_side)))
+            steps += _run_tasks(tasks, bool(settings.checks_side_by_side))
     except (PostgresUnavailableError, RedisUnavailableError) as error:
-        result.steps.append(StepOutcome("services", "failed", 0.0, str(error)))
+        steps.append(StepOutcome("services", "failed", 0.0, str(error)))
         # The artifact validators need no service: their findings still go in the report.
-        result.steps.extend(_validate(validator, project, files) for validator, files in applicable(project))
+        steps += [_validate(validator, project, files) for validator, files in applicable(project)]
+    return steps
 
 
 def _run_tasks(tasks: list[tuple[str, Callable[[], StepOutcome]]], side_by_side: bool) -> list[StepOutcome]:
