@@ -56,12 +56,9 @@ def test_checks_in_order_run_one_after_another() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("jobs", "combinations", "side_by_side"), [(1, 1, True), (2, 1, True), (2, 5, False)]
-)
-def test_checks_go_side_by_side_only_while_fewer_combinations_run_than_there_are_cores(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: int, combinations: int, side_by_side: bool
-) -> None:
+@pytest.fixture
+def side_by_side_seen(monkeypatch: pytest.MonkeyPatch) -> list[bool | None]:
+    """On a 2-core machine, what each combination's run was told about side-by-side checks."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     seen: list[bool | None] = []
 
@@ -70,29 +67,30 @@ def test_checks_go_side_by_side_only_while_fewer_combinations_run_than_there_are
         return matrix_run.CombinationResult(combination)
 
     monkeypatch.setattr(matrix_run, "run_combination", record)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("jobs", "combinations", "side_by_side"), [(1, 1, True), (2, 1, True), (2, 5, False)]
+)
+def test_checks_go_side_by_side_only_while_fewer_combinations_run_than_there_are_cores(
+    side_by_side_seen: list[bool | None], tmp_path: Path, jobs: int, combinations: int, side_by_side: bool
+) -> None:
     settings = MatrixSettings(template="unused", template_dir=tmp_path, workdir=tmp_path / "work")
     rows = [Combination(f"row-{index}", {}) for index in range(combinations)]
 
     matrix_run.run_matrix(rows, settings, jobs)
 
-    assert seen == [side_by_side] * combinations
+    assert side_by_side_seen == [side_by_side] * combinations
 
 
 def test_checks_in_order_when_asked_even_with_cores_spare(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    side_by_side_seen: list[bool | None], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    seen: list[bool | None] = []
-
-    def record(combination: Combination, settings: MatrixSettings) -> matrix_run.CombinationResult:
-        seen.append(settings.checks_side_by_side)
-        return matrix_run.CombinationResult(combination)
-
-    monkeypatch.setattr(matrix_run, "run_combination", record)
     settings = MatrixSettings(
         template="unused", template_dir=tmp_path, workdir=tmp_path / "work", checks_side_by_side=False
     )
 
     matrix_run.run_matrix([Combination("defaults", {})], settings, 1)
 
-    assert seen == [False]
+    assert side_by_side_seen == [False]
