@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.cursor import CursorCodec
+from app.core.logging import recorded_events
 from app.core.problems import PROBLEM_MEDIA_TYPE
 from app.main import create_app
 from tests.conftest import TEST_SECRET_KEY, MakeSettings, empty_items_table, started
@@ -227,14 +228,20 @@ def private_client(make_settings: MakeSettings) -> Iterator[PrivateLoopClient]:
 def no_errors_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     # Only what matters is captured: capturing every request line made the test ten times slower.
     caplog.set_level(logging.WARNING)
-    yield
+    with recorded_events() as events:
+        yield
     # The service's own errors (an unhandled exception, a 5xx access line) and any traceback; not
     # the noise of, say, a tracing exporter with no collector to talk to.
     errors = [
+        str(event)[:300]
+        for event in events
+        if event["level"] in {"error", "critical"} and event["logger"].split(".")[0] == "app"
+    ]
+    errors += [
         record.getMessage()[:300]
         for record in caplog.records
         if record.levelno >= logging.ERROR
-        and (record.name.split(".")[0] in {"app", "uvicorn"} or record.exc_info)
+        and (record.name.startswith("uvicorn") or record.exc_info)
     ]
     assert not errors, errors
 

@@ -96,3 +96,62 @@ def test_app_debug_logs_everything(make_settings: MakeSettings) -> None:
     get_logger("test").debug("details")
     events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
     assert "details" in events
+
+
+def test_a_logger_used_before_reconfiguring_writes_where_the_new_configuration_says(
+    make_settings: MakeSettings,
+) -> None:
+    # Module loggers are created at import and cached on first use, long before a reconfiguration.
+    logger = get_logger("test.cached")
+    first, second = io.StringIO(), io.StringIO()
+    configure_logging(make_settings(LOG_FORMAT="json"), stream=first)
+    logger.info("before")
+    configure_logging(make_settings(LOG_FORMAT="console"), stream=second)
+    logger.info("after")
+    assert json.loads(first.getvalue())["event"] == "before"
+    assert "after" in second.getvalue()
+    assert not second.getvalue().startswith("{"), "the new renderer applies too"
+
+
+def test_a_level_set_on_one_stdlib_logger_applies_to_our_logger_of_that_name(
+    make_settings: MakeSettings,
+) -> None:
+    stream = io.StringIO()
+    configure_logging(make_settings(LOG_FORMAT="json"), stream=stream)
+    quiet = logging.getLogger("test.quiet")
+    quiet.setLevel(logging.ERROR)
+    try:
+        get_logger("test.quiet").warning("hidden")
+        get_logger("test.quiet").error("shown")
+        get_logger("test.other").warning("also shown")
+    finally:
+        quiet.setLevel(logging.NOTSET)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["logger"], line["event"]) for line in lines] == [
+        ("test.quiet", "shown"),
+        ("test.other", "also shown"),
+    ]
+
+
+def test_an_exception_is_logged_with_its_traceback(make_settings: MakeSettings) -> None:
+    stream = io.StringIO()
+    configure_logging(make_settings(LOG_FORMAT="json"), stream=stream)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        get_logger("test").exception("failed", password="p")
+    record = json.loads(stream.getvalue())
+    assert record["level"] == "error"
+    assert "ValueError: boom" in record["exception"]
+    assert record["password"] == REDACTED
+
+
+def test_a_closed_log_stream_does_not_fail_the_caller(
+    make_settings: MakeSettings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stream = io.StringIO()
+    configure_logging(make_settings(LOG_FORMAT="json"), stream=stream)
+    stream.close()
+    get_logger("test").info("lost", detail="the stream is gone")
+    # Reported the way stdlib logging reports a failing handler, on stderr.
+    assert "Logging error" in capsys.readouterr().err

@@ -101,6 +101,22 @@ async def test_large_responses_are_gzipped(client: httpx.AsyncClient) -> None:
     assert "content-encoding" not in small.headers
 
 
+async def test_clients_without_gzip_get_plain_bodies_that_say_they_vary(
+    client: httpx.AsyncClient,
+) -> None:
+    for index in range(12):
+        created = await client.post("/items", json={"name": f"item {index}", "price": "1.00"})
+        assert created.status_code == 201
+    gzipped = await client.get("/items", headers={"Accept-Encoding": "gzip"})
+    for accept_encoding in ("identity", "br"):
+        plain = await client.get("/items", headers={"Accept-Encoding": accept_encoding})
+        assert "content-encoding" not in plain.headers
+        assert plain.json() == gzipped.json()
+        # A shared cache must not give this uncompressed copy to clients that take gzip.
+        assert "accept-encoding" in plain.headers["vary"].lower()
+    assert "accept-encoding" in gzipped.headers["vary"].lower()
+
+
 async def test_declared_oversized_body_is_refused_at_once(make_client: MakeClient) -> None:
     async with make_client(MAX_REQUEST_BODY_BYTES="100") as client:
         response = await client.post(

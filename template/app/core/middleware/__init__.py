@@ -7,12 +7,12 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 
 from app.core.middleware.access_log import AccessLogMiddleware
 from app.core.middleware.bodiless_responses import BodilessResponseMiddleware
 from app.core.middleware.body_limit import BodySizeLimitMiddleware
 from app.core.middleware.client_address import trust_proxies
+from app.core.middleware.compression import CompressionMiddleware
 from app.core.middleware.head_requests import HeadRequestMiddleware
 from app.core.middleware.request_id import REQUEST_ID_HEADER, RequestIdMiddleware
 from app.core.middleware.security_headers import SecurityHeadersMiddleware
@@ -27,7 +27,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Add the stack; add_middleware wraps, so the last one added runs first on a request."""
     security = settings.security
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=security.max_request_body_bytes)
-    app.add_middleware(GZipMiddleware, minimum_size=security.gzip_minimum_size_bytes)
+    app.add_middleware(CompressionMiddleware, minimum_size=security.gzip_minimum_size_bytes)
     # Outside gzip, so a HEAD gets the headers of the compressed GET it stands for.
     app.add_middleware(HeadRequestMiddleware)
     app.add_middleware(BodilessResponseMiddleware)
