@@ -5,11 +5,19 @@ and validator, through `Environment.from_string`, which compiles anew on every c
 feature's condition in its folder's name (`{% if cache == 'redis' %}cache{% endif %}`), so the same
 few strings are compiled once for every file below them: about 3,000 compiles of a few hundred
 distinct strings per render, a third of its time (benchmarks/render_time.py).
+
+The template files themselves are compiled once per render, about 50 of them for every feature on.
+Jinja's own bytecode cache keeps them compiled between renders, in its private per-user directory.
+It is keyed on each file's name in the template (copier often renders from a fresh clone, so the
+path changes every time) and Jinja checks the source's checksum, so a changed file is compiled again.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
+
+from jinja2 import FileSystemBytecodeCache
 
 # A render has a few hundred distinct strings; the bound only guards a process that renders many.
 MAX_TEMPLATES = 4096
@@ -35,3 +43,17 @@ def cache_compiled_strings(environment: Any) -> None:
         return template
 
     environment.from_string = from_string
+
+
+class _CacheByTemplateName(FileSystemBytecodeCache):
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
+
+
+def keep_compiled_files(environment: Any) -> None:
+    """Give `environment` Jinja's on-disk bytecode cache, unless it has a cache already."""
+    if environment.bytecode_cache is not None:
+        return
+    # Without a private cache directory (Jinja refuses a shared one), compile every time, as before.
+    with contextlib.suppress(OSError, RuntimeError):
+        environment.bytecode_cache = _CacheByTemplateName(pattern="shipyard-template-%s.cache")

@@ -35,6 +35,7 @@ class ShipyardContext(ContextHook):
         super().__init__(environment)
         self._built = []
         compiled_strings.cache_compiled_strings(environment)
+        compiled_strings.keep_compiled_files(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
         # While questions are asked the answers are incomplete; the data is only needed to render files.
