@@ -6,10 +6,12 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.database import Database
@@ -87,6 +89,12 @@ ExpectedVersions = Collection[int] | None
 
 # Built once: constructing a statement costs more CPU than running it from SQLAlchemy's cache.
 LIVE_ITEM_BY_ID = select(Item).where(Item.id == bindparam("item_id"), Item.deleted_at.is_(None))
+# What the API reads: ItemRead's fields as plain rows (Database.reading_rows), no ORM objects.
+# Labels name each column after its attribute (`price` is stored as `price_cents`).
+ITEM_READ_COLUMNS = [getattr(Item, field).label(field) for field in ItemRead.model_fields]
+LIVE_ITEM_ROW_BY_ID = select(*ITEM_READ_COLUMNS).where(
+    Item.id == bindparam("item_id"), Item.deleted_at.is_(None)
+)
 
 
 class ItemService:
@@ -101,8 +109,11 @@ class ItemService:
         """The live item as the API returns it, via the read cache."""
 
         async def load() -> ItemRead:
-            async with self.database.reading() as session:
-                return ItemRead.model_validate(await self._current(session, item_id))
+            async with self.database.reading_rows() as rows:
+                row = (await rows.execute(LIVE_ITEM_ROW_BY_ID, {"item_id": item_id})).first()
+            if row is None:
+                raise ItemNotFound(item_id)
+            return ItemRead.model_validate(row)
 
         return await self.reads.read_one(CACHE_ENTITY, str(item_id), ItemRead, load)
 
@@ -110,11 +121,11 @@ class ItemService:
         """One page of live items as the API returns them, via the read cache."""
 
         async def load() -> ItemSlice:
-            async with self.database.reading() as session:
-                items, has_more = await _live_page(session, filters, after_id, limit)
-                return ItemSlice(
-                    items=[ItemRead.model_validate(item) for item in items], has_more=has_more
-                )
+            async with self.database.reading_rows() as rows:
+                items, has_more = await _live_page(rows, filters, after_id, limit)
+            return ItemSlice(
+                items=[ItemRead.model_validate(item) for item in items], has_more=has_more
+            )
 
         query = json.dumps(
             {**asdict(filters), "after": after_id, "limit": limit}, sort_keys=True, default=str
@@ -159,14 +170,14 @@ class ItemService:
 
 
 async def _live_page(
-    session: AsyncSession, filters: ItemFilters, after_id: int | None, limit: int
-) -> tuple[Sequence[Item], bool]:
+    rows: AsyncConnection, filters: ItemFilters, after_id: int | None, limit: int
+) -> tuple[Sequence[Row[Any]], bool]:
     """Up to `limit` live items with id > after_id, by id; and whether more follow."""
-    query = select(Item).where(Item.deleted_at.is_(None), *filters.conditions())
+    query = select(*ITEM_READ_COLUMNS).where(Item.deleted_at.is_(None), *filters.conditions())
     if after_id is not None:
         query = query.where(Item.id > after_id)
-    rows = (await session.scalars(query.order_by(Item.id).limit(limit + 1))).all()
-    return rows[:limit], len(rows) > limit
+    found = (await rows.execute(query.order_by(Item.id).limit(limit + 1))).all()
+    return found[:limit], len(found) > limit
 
 
 async def _commit(session: AsyncSession, name: str) -> None:
