@@ -20,6 +20,7 @@ from app.core.middleware import install_middleware
 from app.core.migrations import install_development_migrations
 from app.core.openapi import install_openapi
 from app.core.read_cache import ReadCache
+from app.core.routes import mount_router
 from app.core.settings import Settings
 from app.core.settings_check import check_or_exit
 
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The domains (items and your own) are registered in app/domains.py, the file copier never
     # overwrites: add yours there, not here.
     for router in domains.ROUTERS:
-        app.include_router(router)
+        mount_router(app, router)
 
     install_features(app)
     return app

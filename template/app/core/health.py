@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core.about import about
 from app.core.logging import get_logger
 from app.core.migrations import SchemaCheck
+from app.core.routes import mount_router
 
 logger = get_logger("app.health")
 router = APIRouter(tags=["health"])
@@ -140,4 +141,4 @@ def install_health(app: FastAPI) -> None:
         schema.probe,
         timeout_seconds=app.state.settings.database.health_timeout_seconds,
     )
-    app.include_router(router)
+    mount_router(app, router)

@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from app.core.access import POLICY_STATE
 from app.core.middleware import add_feature_middleware
 from app.core.problems import PROBLEM_MEDIA_TYPE
+from app.core.routes import mount_router
 from app.features.auth.audit import AuditLog
 from app.features.auth.audit_routes import router as audit_router
 from app.features.auth.permissions import ENDPOINT_PERMISSIONS
@@ -100,7 +101,7 @@ def install(app: FastAPI) -> None:
     audit_log = AuditLog(app.state.database)
     app.state.audit_log = audit_log
     setattr(app.state, POLICY_STATE, AuthAccessPolicy(app.state.database, audit_log))
-    app.include_router(audit_router)
+    mount_router(app, audit_router)
     for module in provider_modules():
         module.install_provider(app)
     add_security_scheme(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app.core.routes import mount_router
 from app.features.auth.api_key_routes import STORE_STATE, router
 from app.features.auth.api_key_settings import ApiKeySettings
 from app.features.auth.api_key_verifier import ApiKeyVerifier
@@ -15,4 +16,4 @@ def install_provider(app: FastAPI) -> None:
     store = ApiKeyStore(app.state.database, ApiKeySettings())
     setattr(app.state, STORE_STATE, store)
     verifier_registry(app).register_prefix(KEY_PREFIX, ApiKeyVerifier(store))
-    app.include_router(router)
+    mount_router(app, router)

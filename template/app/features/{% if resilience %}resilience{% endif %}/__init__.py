@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from app.core.breaker import CircuitBreaker, register_breaker
 from app.core.middleware import add_feature_middleware
 from app.core.openapi_contract import document_response
+from app.core.routes import mount_router
 from app.features import joins
 from app.features.resilience.breakers_api import router
 from app.features.resilience.deadline import DEADLINE_EXCEEDED, DeadlineMiddleware
@@ -48,4 +49,4 @@ def install(app: FastAPI) -> None:
     install_idempotency(app)
     add_feature_middleware(app, DeadlineMiddleware, seconds=settings.request_deadline_seconds)
     document_response(app, DEADLINE_EXCEEDED)
-    app.include_router(router)
+    mount_router(app, router)
