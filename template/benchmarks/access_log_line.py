@@ -70,7 +70,7 @@ def main() -> None:
         app_logging.configure_logging(settings, stream=devnull)
         ours = app_logging.get_logger("app.access")
         other = stdlib_route(devnull)
-        structlog.contextvars.bind_contextvars(request_id="9f2c1d0e9a8b7c6d5e4f3a2b1c0d9e8f")
+        app_logging.REQUEST_ID.set("9f2c1d0e9a8b7c6d5e4f3a2b1c0d9e8f")
         lines = {
             "ours": lambda: ours.info("request", **LINE),
             "stdlib_route": lambda: other.info("request", **LINE),

@@ -38,6 +38,7 @@ class SecurityHeadersMiddleware:
         # Encoded once: this runs on every response.
         self._api_defaults = _raw({**self.headers, "Content-Security-Policy": API_CSP})
         self._docs_defaults = _raw({**self.headers, "Content-Security-Policy": DOCS_CSP})
+        self._names = frozenset(name for name, _ in self._api_defaults)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,7 +51,10 @@ class SecurityHeadersMiddleware:
                 # Raw header names are lower-case bytes; a header the route set itself wins.
                 headers = list(message.get("headers", ()))
                 present = {name for name, _ in headers}
-                headers.extend(pair for pair in defaults if pair[0] not in present)
+                if present.isdisjoint(self._names):  # the common case: add them all
+                    headers.extend(defaults)
+                else:
+                    headers.extend(pair for pair in defaults if pair[0] not in present)
                 message["headers"] = headers
             await send(message)
 
