@@ -3,7 +3,8 @@
 Both are served by uvicorn (uvloop, httptools, one worker) on 127.0.0.1, both running for the whole
 benchmark, and loaded in turn with wrk (bounded: fixed duration and connections), alternating service
 and bare for each endpoint over --rounds rounds so a machine shared with other work slows both alike;
-the best round of each is kept. wrk exits 0 on 5xx, so non-2xx counts are parsed and reported.
+the best round of each is kept, and the median of the per-round ratios is reported beside it. wrk
+exits 0 on 5xx, so non-2xx counts are parsed and reported.
 Usage: python benchmarks/throughput.py [--connections 64] [--seconds 5] [--rounds 3] [--data KEY=VALUE ...]
 """
 
@@ -14,6 +15,7 @@ import contextlib
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,6 +126,17 @@ def main() -> None:
         )
         for endpoint in ("healthz", "items_by_id")
     }
+    # Each round loads the service and the bare app back to back, so a round's ratio is the least
+    # disturbed by a neighbour's load that comes and goes; the median of them is the steady figure.
+    ratios_each_round = {
+        endpoint: [
+            round(service["requests_per_second"] / max(bare["requests_per_second"], 1e-9), 3)
+            for service, bare in zip(
+                rounds["service"][endpoint], rounds["bare_fastapi"][endpoint], strict=True
+            )
+        ]
+        for endpoint in ("healthz", "items_by_id")
+    }
     write_report(
         "throughput" + ("_" + "_".join(options.data).replace("=", "-") if options.data else ""),
         {
@@ -141,6 +154,10 @@ def main() -> None:
                 for app_name, by_endpoint in rounds.items()
             },
             "throughput_ratio_service_to_bare": ratios,
+            "throughput_ratio_each_round": ratios_each_round,
+            "throughput_ratio_median_of_rounds": {
+                endpoint: statistics.median(values) for endpoint, values in ratios_each_round.items()
+            },
         },
     )
 
