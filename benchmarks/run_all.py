@@ -13,6 +13,7 @@ SCRIPTS = (
     "startup_time",
     "throughput",
     "servers",
+    "server_faults",
     "cache_rate_limit",
     "observability",
     "feature_cost",
