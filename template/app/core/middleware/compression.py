@@ -2,8 +2,9 @@
 
 Starlette builds a responder for every request, re-normalising its list of excluded content
 types and parsing the response headers, even when the client sent no Accept-Encoding: gzip.
-That was 10 us of the 64 us of CPU a GET /healthz costs in process (benchmarks/asgi_cpu.py,
-with and without the gzip layer). Here such requests skip it; their responses still say
+That was 10 us of the 64 us of CPU a GET /healthz cost in process (benchmarks/asgi_cpu.py of the
+shipyard template repository, with and without the gzip layer); benchmarks/compression.py here
+measures the layer alone. Here such requests skip it; their responses still say
 `Vary: Accept-Encoding`, so a shared cache does not hand an uncompressed copy to every client.
 """
 
